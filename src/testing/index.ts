@@ -1,0 +1,2 @@
+// Shared test fixtures and helpers (gradcheck, tiny graphs, layer contracts).
+export {};
