@@ -1,0 +1,219 @@
+// hgrec's thin N-API addon: one export per C kernel, no validation (the TypeScript wrapper in
+// src/tensor/kernels.ts checks every shape, length and index before calling in here).
+// Row-major throughout; Float32Array / Int32Array arguments are used in place (no copies).
+#include <napi.h>
+#include <cblas.h>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+extern "C" {
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+char* openblas_get_config(void);
+}
+
+namespace {
+
+float* F32(const Napi::Value& v) {
+  Napi::TypedArrayOf<float> a = v.As<Napi::TypedArrayOf<float>>();
+  return a.Data();
+}
+
+int32_t* I32(const Napi::Value& v) {
+  if (v.IsNull() || v.IsUndefined()) return nullptr;
+  Napi::TypedArrayOf<int32_t> a = v.As<Napi::TypedArrayOf<int32_t>>();
+  return a.Data();
+}
+
+size_t Len(const Napi::Value& v) { return v.As<Napi::TypedArray>().ElementLength(); }
+
+int Int(const Napi::Value& v) { return v.As<Napi::Number>().Int32Value(); }
+float Flt(const Napi::Value& v) { return static_cast<float>(v.As<Napi::Number>().DoubleValue()); }
+
+// sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
+// -> cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
+Napi::Value Sgemm(const Napi::CallbackInfo& info) {
+  const bool ta = info[0].As<Napi::Boolean>().Value();
+  const bool tb = info[1].As<Napi::Boolean>().Value();
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+              Int(info[2]), Int(info[3]), Int(info[4]), Flt(info[5]), F32(info[6]), Int(info[7]),
+              F32(info[8]), Int(info[9]), Flt(info[10]), F32(info[11]), Int(info[12]));
+  return info.Env().Undefined();
+}
+
+// setThreads(n) -> openblas_set_num_threads(n)
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  openblas_set_num_threads(Int(info[0]));
+  return info.Env().Undefined();
+}
+
+// getThreads() -> openblas_get_num_threads()
+Napi::Value GetThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), openblas_get_num_threads());
+}
+
+// config() -> openblas_get_config()
+Napi::Value Config(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), openblas_get_config());
+}
+
+// gatherRows(src, D, idx, out): out[b,:] = src[idx[b],:]
+Napi::Value GatherRows(const Napi::CallbackInfo& info) {
+  const float* src = F32(info[0]);
+  const size_t D = Int(info[1]);
+  const int32_t* idx = I32(info[2]);
+  const size_t B = Len(info[2]);
+  float* out = F32(info[3]);
+  for (size_t b = 0; b < B; b++) std::memcpy(out + b * D, src + static_cast<size_t>(idx[b]) * D, D * sizeof(float));
+  return info.Env().Undefined();
+}
+
+// scatterAddRows(src, D, idx, out): out[idx[e],:] += src[e,:]
+Napi::Value ScatterAddRows(const Napi::CallbackInfo& info) {
+  const float* src = F32(info[0]);
+  const size_t D = Int(info[1]);
+  const int32_t* idx = I32(info[2]);
+  const size_t E = Len(info[2]);
+  float* out = F32(info[3]);
+  for (size_t e = 0; e < E; e++) {
+    float* o = out + static_cast<size_t>(idx[e]) * D;
+    const float* s = src + e * D;
+    for (size_t j = 0; j < D; j++) o[j] += s[j];
+  }
+  return info.Env().Undefined();
+}
+
+// segmentMax(x, D, offsets, idx|null, out, argmax)
+Napi::Value SegmentMax(const Napi::CallbackInfo& info) {
+  const float* x = F32(info[0]);
+  const size_t D = Int(info[1]);
+  const int32_t* off = I32(info[2]);
+  const size_t S = Len(info[2]) - 1;
+  const int32_t* idx = I32(info[3]);
+  float* out = F32(info[4]);
+  int32_t* am = I32(info[5]);
+  for (size_t s = 0; s < S; s++) {
+    float* o = out + s * D;
+    int32_t* a = am + s * D;
+    const int32_t e0 = off[s], e1 = off[s + 1];
+    if (e1 <= e0) {
+      for (size_t j = 0; j < D; j++) { o[j] = 0.f; a[j] = -1; }
+      continue;
+    }
+    const int32_t r0 = idx ? idx[e0] : e0;
+    const float* x0 = x + static_cast<size_t>(r0) * D;
+    for (size_t j = 0; j < D; j++) { o[j] = x0[j]; a[j] = r0; }
+    for (int32_t e = e0 + 1; e < e1; e++) {
+      const int32_t r = idx ? idx[e] : e;
+      const float* xr = x + static_cast<size_t>(r) * D;
+      for (size_t j = 0; j < D; j++) {
+        if (xr[j] > o[j]) { o[j] = xr[j]; a[j] = r; }
+      }
+    }
+  }
+  return info.Env().Undefined();
+}
+
+// segmentMaxBackward(gout, D, argmax, gx): gx[argmax[i], i % D] += gout[i]
+Napi::Value SegmentMaxBackward(const Napi::CallbackInfo& info) {
+  const float* g = F32(info[0]);
+  const size_t D = Int(info[1]);
+  const int32_t* am = I32(info[2]);
+  const size_t n = Len(info[2]);
+  float* gx = F32(info[3]);
+  for (size_t i = 0, j = 0; i < n; i++) {
+    const int32_t r = am[i];
+    if (r >= 0) gx[static_cast<size_t>(r) * D + j] += g[i];
+    if (++j == D) j = 0;
+  }
+  return info.Env().Undefined();
+}
+
+// segmentMean(x, D, offsets, idx|null, out)
+Napi::Value SegmentMean(const Napi::CallbackInfo& info) {
+  const float* x = F32(info[0]);
+  const size_t D = Int(info[1]);
+  const int32_t* off = I32(info[2]);
+  const size_t S = Len(info[2]) - 1;
+  const int32_t* idx = I32(info[3]);
+  float* out = F32(info[4]);
+  for (size_t s = 0; s < S; s++) {
+    float* o = out + s * D;
+    for (size_t j = 0; j < D; j++) o[j] = 0.f;
+    const int32_t e0 = off[s], e1 = off[s + 1];
+    if (e1 <= e0) continue;
+    for (int32_t e = e0; e < e1; e++) {
+      const float* xr = x + static_cast<size_t>(idx ? idx[e] : e) * D;
+      for (size_t j = 0; j < D; j++) o[j] += xr[j];
+    }
+    const float inv = static_cast<float>(1.0 / static_cast<double>(e1 - e0));
+    for (size_t j = 0; j < D; j++) o[j] *= inv;
+  }
+  return info.Env().Undefined();
+}
+
+// segmentMeanBackward(gout, D, offsets, idx|null, gx)
+Napi::Value SegmentMeanBackward(const Napi::CallbackInfo& info) {
+  const float* g = F32(info[0]);
+  const size_t D = Int(info[1]);
+  const int32_t* off = I32(info[2]);
+  const size_t S = Len(info[2]) - 1;
+  const int32_t* idx = I32(info[3]);
+  float* gx = F32(info[4]);
+  for (size_t s = 0; s < S; s++) {
+    const int32_t e0 = off[s], e1 = off[s + 1];
+    if (e1 <= e0) continue;
+    const float inv = static_cast<float>(1.0 / static_cast<double>(e1 - e0));
+    const float* go = g + s * D;
+    for (int32_t e = e0; e < e1; e++) {
+      float* xr = gx + static_cast<size_t>(idx ? idx[e] : e) * D;
+      for (size_t j = 0; j < D; j++) xr[j] += go[j] * inv;
+    }
+  }
+  return info.Env().Undefined();
+}
+
+// adamStep(p, g, m, v, lrT, b1, b2, epsT, wd)
+Napi::Value AdamStep(const Napi::CallbackInfo& info) {
+  float* p = F32(info[0]);
+  const float* g = F32(info[1]);
+  float* m = F32(info[2]);
+  float* v = F32(info[3]);
+  const size_t n = Len(info[0]);
+  const double lrT = info[4].As<Napi::Number>().DoubleValue();
+  const double b1 = info[5].As<Napi::Number>().DoubleValue();
+  const double b2 = info[6].As<Napi::Number>().DoubleValue();
+  const double epsT = info[7].As<Napi::Number>().DoubleValue();
+  const double wd = info[8].As<Napi::Number>().DoubleValue();
+  const double c1 = 1 - b1, c2 = 1 - b2;
+  for (size_t i = 0; i < n; i++) {
+    // Same operation order and precision as the TypeScript twin (double maths, float storage).
+    const double gi = g[i];
+    const float mi = static_cast<float>(b1 * m[i] + c1 * gi);
+    const float vi = static_cast<float>(b2 * v[i] + c2 * gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = static_cast<float>(p[i] - (lrT * mi / (std::sqrt(static_cast<double>(vi)) + epsT) + wd * p[i]));
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("sgemm", Napi::Function::New(env, Sgemm));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("getThreads", Napi::Function::New(env, GetThreads));
+  exports.Set("config", Napi::Function::New(env, Config));
+  exports.Set("gatherRows", Napi::Function::New(env, GatherRows));
+  exports.Set("scatterAddRows", Napi::Function::New(env, ScatterAddRows));
+  exports.Set("segmentMax", Napi::Function::New(env, SegmentMax));
+  exports.Set("segmentMaxBackward", Napi::Function::New(env, SegmentMaxBackward));
+  exports.Set("segmentMean", Napi::Function::New(env, SegmentMean));
+  exports.Set("segmentMeanBackward", Napi::Function::New(env, SegmentMeanBackward));
+  exports.Set("adamStep", Napi::Function::New(env, AdamStep));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(hgrec_native, Init)
