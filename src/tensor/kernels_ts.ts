@@ -121,7 +121,7 @@ export function segmentMeanTs(
       const xr = (idx ? idx[e] : e) * D;
       for (let j = 0; j < D; j++) out[o + j] += x[xr + j];
     }
-    const inv = 1 / (e1 - e0);
+    const inv = Math.fround(1 / (e1 - e0));
     for (let j = 0; j < D; j++) out[o + j] *= inv;
   }
 }
@@ -135,11 +135,11 @@ export function segmentMeanBackwardTs(
     const e0 = offsets[s];
     const e1 = offsets[s + 1];
     if (e1 <= e0) continue;
-    const inv = 1 / (e1 - e0);
+    const inv = Math.fround(1 / (e1 - e0));
     const o = s * D;
     for (let e = e0; e < e1; e++) {
       const xr = (idx ? idx[e] : e) * D;
-      for (let j = 0; j < D; j++) gx[xr + j] += gout[o + j] * inv;
+      for (let j = 0; j < D; j++) gx[xr + j] += Math.fround(gout[o + j] * inv);
     }
   }
 }
@@ -157,8 +157,8 @@ export function adamStepTs(
   const c2 = 1 - b2;
   for (let i = 0; i < p.length; i++) {
     const gi = g[i];
-    const mi = b1 * m[i] + c1 * gi;
-    const vi = b2 * v[i] + c2 * gi * gi;
+    const mi = Math.fround(b1 * m[i] + c1 * gi);
+    const vi = Math.fround(b2 * v[i] + c2 * gi * gi);
     m[i] = mi;
     v[i] = vi;
     p[i] -= lrT * mi / (Math.sqrt(vi) + epsT) + wd * p[i];

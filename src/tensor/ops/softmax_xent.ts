@@ -1,0 +1,91 @@
+// Log-softmax cross-entropy with per-row weights, additive logit offsets (logQ correction)
+// and a mask of excluded logits (in-batch negatives that share the positive's id).
+import type { Tape } from '../tape.ts';
+import type { Tensor } from '../tensor.ts';
+import { expectI32, expectRank, fmt } from './check.ts';
+
+/** Options of softmaxCrossEntropy. */
+export interface XentOpts {
+  /** Per-row weights [B] (default 1). The loss is sum_b w_b ce_b / sum_b w_b. */
+  weights?: Float32Array;
+  /** Added to the logits before the softmax: [C] (one per column, e.g. -log q_c) or [B*C]. */
+  offsets?: Float32Array;
+  /** [B*C], 1 = leave this logit out of the softmax (it may not be the row's target). */
+  mask?: Uint8Array;
+}
+
+/**
+ * Weighted mean over rows of -log softmax(logits[b] + offsets)[targets[b]].
+ * logits: [B, C], targets: [B] (column of each row's positive) -> [1]. Empty batches give 0.
+ * @example const loss = softmaxCrossEntropy(tp, matmul(tp, u, v, { transB: true }), diag, { offsets: negLogQ });
+ */
+export function softmaxCrossEntropy(tp: Tape, logits: Tensor, targets: Int32Array, opts: XentOpts = {}): Tensor {
+  const op = 'softmaxCrossEntropy';
+  expectRank(op, 'logits', logits, 2);
+  expectI32(op, 'targets', targets);
+  const [B, C] = logits.shape;
+  if (targets.length !== B) throw new RangeError(`${op}: targets must have length ${B} (rows of logits ${fmt(logits.shape)}), got ${targets.length}`);
+  const { weights, offsets, mask } = opts;
+  if (weights && (!(weights instanceof Float32Array) || weights.length !== B)) {
+    throw new RangeError(`${op}: weights must be a Float32Array of length ${B}, got ${weights.constructor.name}(${weights.length})`);
+  }
+  if (offsets && (!(offsets instanceof Float32Array) || (offsets.length !== C && offsets.length !== B * C))) {
+    throw new RangeError(`${op}: offsets must be a Float32Array of length ${C} (per column) or ${B * C} (per logit), got ${offsets.constructor.name}(${offsets.length})`);
+  }
+  if (mask && (!(mask instanceof Uint8Array) || mask.length !== B * C)) {
+    throw new RangeError(`${op}: mask must be a Uint8Array of length ${B * C}, got ${mask.constructor.name}(${mask.length})`);
+  }
+  const perLogit = offsets !== undefined && offsets.length === B * C && B * C !== C;
+  let wsum = 0;
+  for (let b = 0; b < B; b++) {
+    const t = targets[b];
+    if (!Number.isInteger(t) || t < 0 || t >= C) throw new RangeError(`${op}: targets[${b}] = ${t} out of range [0, ${C})`);
+    if (mask && mask[b * C + t]) throw new RangeError(`${op}: mask[${b}, ${t}] hides the target of row ${b}`);
+    wsum += weights ? weights[b] : 1;
+  }
+  const rg = tp.needsGrad(logits);
+  const out = tp.alloc([1], rg);
+  const probs = rg ? tp.pool.f32(B * C) : null; // softmax per row, kept for backward
+  const z = logits.data;
+  let loss = 0;
+  for (let b = 0; b < B; b++) {
+    const r = b * C;
+    let mx = -Infinity;
+    for (let c = 0; c < C; c++) {
+      if (mask && mask[r + c]) continue;
+      const v = z[r + c] + (offsets ? offsets[perLogit ? r + c : c] : 0);
+      if (v > mx) mx = v;
+    }
+    let se = 0;
+    for (let c = 0; c < C; c++) {
+      if (mask && mask[r + c]) { if (probs) probs[r + c] = 0; continue; }
+      const e = Math.exp(z[r + c] + (offsets ? offsets[perLogit ? r + c : c] : 0) - mx);
+      se += e;
+      if (probs) probs[r + c] = e;
+    }
+    const t = targets[b];
+    const zt = z[r + t] + (offsets ? offsets[perLogit ? r + t : t] : 0);
+    const ce = mx + Math.log(se) - zt;
+    loss += (weights ? weights[b] : 1) * ce;
+    if (probs) {
+      const inv = 1 / se;
+      for (let c = 0; c < C; c++) probs[r + c] *= inv;
+    }
+  }
+  out.data[0] = wsum === 0 ? 0 : loss / wsum;
+  if (rg) {
+    tp.record(out, () => {
+      if (wsum === 0) return;
+      const g0 = out.grad![0] / wsum;
+      const gl = tp.grad(logits);
+      const p = probs!;
+      for (let b = 0; b < B; b++) {
+        const r = b * C, gb = g0 * (weights ? weights[b] : 1);
+        if (gb === 0) continue;
+        for (let c = 0; c < C; c++) gl[r + c] += gb * p[r + c];
+        gl[r + targets[b]] -= gb;
+      }
+    });
+  }
+  return out;
+}
