@@ -8,3 +8,9 @@ export {
   type Cutoffs, type GroupMetrics, type GroupReport, type GroupName, type EvaluateOptions, type GroupOptions,
 } from './metrics.ts';
 export { meanStd, aggregateSeeds, aggregateReports, type MeanStd, type AggregatedMetrics, type AggregatedReport } from './aggregate.ts';
+export { rank, candidatesOf, checkTrainSet, type Recommender, type TrainSet } from './baselines/recommender.ts';
+export { Popularity, type PopularityOptions } from './baselines/popularity.ts';
+export { ItemKnn, type ItemKnnOptions } from './baselines/itemknn.ts';
+export { Ease, EaseTooLargeError, easeMemoryBytes, type EaseOptions } from './baselines/ease.ts';
+export { VectorKnn, type VectorKnnOptions } from './baselines/vector_knn.ts';
+export { spdInverse } from './baselines/spd_inverse.ts';
