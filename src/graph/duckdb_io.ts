@@ -1,0 +1,78 @@
+// DuckDB glue shared by the graph build and the loader (the engine-specific part; the graph
+// SQL itself is in build_sql.ts).
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { sqlString } from './build_sql.ts';
+
+export interface DuckDBSettings {
+  /** DuckDB memory_limit (spills to a temp folder beyond it). Default '8GB'. */
+  memoryLimit?: string;
+  /** DuckDB threads. Default: DuckDB's own (all cores). */
+  threads?: number;
+}
+
+/** Runs fn with a fresh in-memory DuckDB connection, then closes it and removes its spill folder. */
+export async function withDuckDB<T>(settings: DuckDBSettings, fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+  const spill = await mkdtemp(join(tmpdir(), 'hgrec-graph-'));
+  const options: Record<string, string> = { memory_limit: settings.memoryLimit ?? '8GB', temp_directory: spill };
+  if (settings.threads !== undefined) options.threads = String(settings.threads);
+  const instance = await DuckDBInstance.create(':memory:', options);
+  const con = await instance.connect();
+  try {
+    return await fn(con);
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+    await rm(spill, { recursive: true, force: true });
+  }
+}
+
+/** `read_parquet('path')` after checking the file exists (errors name the function and file). */
+export function parquetSource(fn: string, arg: string, path: string): string {
+  if (!existsSync(path)) throw new Error(`${fn}: ${arg} '${path}' does not exist (expected a Parquet file)`);
+  return `read_parquet(${sqlString(path)})`;
+}
+
+/** Checks that a Parquet file has the named columns; throws naming the file and the missing ones. */
+export async function requireColumns(con: DuckDBConnection, fn: string, path: string, cols: readonly string[]): Promise<void> {
+  const r = await con.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(path)})`);
+  const have = new Set(r.getColumnsJS()[0]!.map(String));
+  const missing = cols.filter((c) => !have.has(c));
+  if (missing.length) {
+    throw new Error(`${fn}: ${path} lacks column(s) ${missing.join(', ')}; expected ${cols.join(', ')}, got ${[...have].join(', ')}`);
+  }
+}
+
+/**
+ * Streams an all-INTEGER query into Int32Arrays (one per column), without per-row objects.
+ * The query must return exactly `numCols` INTEGER columns.
+ */
+export async function readIntColumns(con: DuckDBConnection, sql: string, numCols: number): Promise<Int32Array[]> {
+  const result = await con.stream(sql);
+  let cap = 1 << 16;
+  let cols = Array.from({ length: numCols }, () => new Int32Array(cap));
+  let n = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const rows = chunk.rowCount;
+    if (n + rows > cap) {
+      while (n + rows > cap) cap *= 2;
+      cols = cols.map((c) => { const x = new Int32Array(cap); x.set(c.subarray(0, n)); return x; });
+    }
+    for (let c = 0; c < numCols; c++) {
+      const v = chunk.getColumnVector(c);
+      const out = cols[c]!;
+      for (let i = 0; i < rows; i++) {
+        const x = v.getItem(i);
+        if (typeof x !== 'number') throw new Error(`readIntColumns: column ${c} row ${n + i} is ${x === null ? 'NULL' : typeof x}, expected INTEGER`);
+        out[n + i] = x;
+      }
+    }
+    n += rows;
+  }
+  return cols.map((c) => c.slice(0, n));
+}
