@@ -1,2 +1,2 @@
 // Shared test fixtures and helpers (gradcheck, tiny graphs, layer contracts).
-export {};
+export { assertClose, gradcheck, randn, randnAwayFromZero, type GradcheckOpts, type GradcheckResult } from './gradcheck.ts';
