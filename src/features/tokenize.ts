@@ -6,7 +6,7 @@
 // words: maximal runs of letters, marks and numbers (\p{L}\p{M}\p{N}); everything else
 // (spaces, punctuation, emoji, symbols) separates words and is dropped.
 // Scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar) are
-// split into one "word" per character, so word unigrams/bigrams over them are character
+// split into one "word" per character (by Script_Extensions, so ー and 々 count), so word unigrams/bigrams over them are character
 // unigrams/bigrams, and their character n-grams run over the whole spaceless run.
 
 /** Settings of the term extractor. Immutable once made with {@link tokenizerConfig}. */
@@ -34,10 +34,10 @@ export function tokenizerConfig(c: Partial<TokenizerConfig> = {}): TokenizerConf
 
 const WORD_RE = /[\p{L}\p{M}\p{N}]+/gu;
 const SPACELESS_RE =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+  /[\p{Script_Extensions=Han}\p{Script_Extensions=Hiragana}\p{Script_Extensions=Katakana}\p{Script_Extensions=Thai}\p{Script_Extensions=Lao}\p{Script_Extensions=Khmer}\p{Script_Extensions=Myanmar}]/u;
 /** Splits a word into runs of spaceless-script characters and the rest. */
 const SPLIT_RE =
-  /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{M}]+)/u;
+  /([\p{Script_Extensions=Han}\p{Script_Extensions=Hiragana}\p{Script_Extensions=Katakana}\p{Script_Extensions=Thai}\p{Script_Extensions=Lao}\p{Script_Extensions=Khmer}\p{Script_Extensions=Myanmar}\p{M}]+)/u;
 
 /** NFKC + lower case. Example: normalizeText('Ｃａｆé') === 'café'. */
 export function normalizeText(s: string): string {
