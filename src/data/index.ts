@@ -1,1 +1,18 @@
-export {};
+// Public API of the data stage (contracts in README.md).
+export { KINDS, KIND_CODES, WEAK_KINDS, ITEM_COLUMNS, USER_COLUMNS, INTERACTION_COLUMNS, REQUIRED, DEFAULT_ROLES, WS,
+  TYPE_AUDIOBOOK, TYPE_PODCAST, TYPE_MUSIC } from './schema.ts';
+export type { Kind, Roles, TableName } from './schema.ts';
+export { DataError, formatReject } from './errors.ts';
+export type { InputLocation } from './errors.ts';
+export type { ItemTable, UserTable, Interactions } from './types.ts';
+export { openDuck, readColumns, lit, ident } from './duck.ts';
+export type { Duck, DuckOptions } from './duck.ts';
+export { writeFileAtomic, newVersionDir, publishVersion } from './atomic.ts';
+export { loadItems, loadUsers, loadInteractions, loadWorkspace } from './loader.ts';
+export type { LoadInteractionsOptions, Workspace } from './loader.ts';
+export { ingest } from './ingest.ts';
+export type { IngestOptions, IngestResult, Manifest } from './ingest.ts';
+export type { TableSource, SourceFormat } from './source.ts';
+export { generateSynthetic, buildWorld, generateEvents, SYNTHETIC_DEFAULTS } from './synthetic.ts';
+export type { SyntheticOptions, GenerateSyntheticOptions, SyntheticResult, SyntheticWorld, SyntheticSink } from './synthetic.ts';
+export { Rng } from './rng.ts';

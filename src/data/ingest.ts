@@ -1,0 +1,337 @@
+/**
+ * Validated ingestion: CSV / TSV / JSONL / Parquet (optionally .gz) -> canonical Parquet tables
+ * in a workspace (layout in README.md), with a manifest and a rejects file.
+ *
+ * Rules. Rows with an empty required field, an unknown kind, an unparsable time, a wrong type
+ * (age not an integer in [0, 130], weight not a finite number), a duplicate item_id / user_id
+ * (the first occurrence wins) or an item_id missing from items are rejected, counted and listed
+ * in rejects.csv (file, line, column, reason, value). `strict: true` throws on the first bad row
+ * with the same message. A file that cannot be parsed as a whole (wrong number of fields,
+ * unterminated quote, truncated gzip, malformed JSON, unreadable Parquet) is an error in both
+ * modes, never a shorter table. Users that appear only in interactions are added with NULL
+ * age/country. Time: ISO-8601 strings (zone honoured, naive = UTC), or numbers = Unix epoch
+ * seconds (ms when |x| ≥ 1e11); years outside 1900–2200 are rejected.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDuck, lit, ident, type Duck, type DuckOptions } from './duck.ts';
+import { resolveSource, readerSql, firstErrorLine, recordLines, type ResolvedSource, type TableSource } from './source.ts';
+import { DataError, formatReject } from './errors.ts';
+import { KINDS, REQUIRED, DEFAULT_ROLES, type Kind, type Roles, type TableName } from './schema.ts';
+import { newVersionDir, publishVersion, ensureSymlink } from './atomic.ts';
+
+export interface IngestOptions {
+  /** output workspace folder (created) */
+  workspace: string;
+  items: string | TableSource;
+  interactions: string | TableSource;
+  users?: string | TableSource;
+  /** canonical column -> source column, per table (merged over TableSource.columns) */
+  mapping?: Partial<Record<TableName, Record<string, string>>>;
+  /** fail on the first bad row instead of rejecting it */
+  strict?: boolean;
+  /** source kind value -> canonical kind, e.g. { play: 'stream', save: 'follow' } (case-insensitive) */
+  kindMap?: Record<string, Kind>;
+  /** kind for every row when interactions have no kind column */
+  defaultKind?: Kind;
+  /** which item types are target / graph / taste (stored in the manifest) */
+  roles?: Roles;
+  /** provenance stored as manifest.source (adapter name, options…) */
+  source?: Record<string, unknown>;
+  duck?: DuckOptions;
+  /** progress messages (stderr in the CLI) */
+  onProgress?: (msg: string) => void;
+}
+
+export interface Manifest {
+  format: 'hgrec-tables';
+  version: 1;
+  createdAt: string;
+  rows: { items: number; users: number; interactions: number; implicitUsers: number };
+  rejected: { total: number; items: number; users: number; interactions: number; byReason: Record<string, number> };
+  timeRange: { min: string | null; max: string | null; minMs: number | null; maxMs: number | null };
+  itemsPerType: Record<string, number>;
+  interactionsPerType: Record<string, number>;
+  interactionsPerKind: Record<string, number>;
+  roles: Roles;
+  inputs: Record<string, { path: string; format: string; gz: boolean; bytes: number; columns: Record<string, string> } | null>;
+  contentHash: string;
+  source?: Record<string, unknown>;
+}
+
+export interface IngestResult {
+  manifest: Manifest;
+  /** absolute-ish paths of the published tables */
+  paths: { items: string; users: string; interactions: string; manifest: string; rejects: string };
+  /** rows rejected (0 in strict mode, which throws instead) */
+  rejected: number;
+}
+
+const TABLE_ORDER: TableName[] = ['items', 'users', 'interactions'];
+
+function asSource(s: string | TableSource): TableSource { return typeof s === 'string' ? { path: s } : s; }
+
+/** canonical -> file column (only those present in the file) */
+function columnMap(table: TableName, src: ResolvedSource, mapping: Record<string, string> | undefined, label: string, canon: readonly string[]): Record<string, string> {
+  const m = { ...(src.columns ?? {}), ...(mapping ?? {}) };
+  for (const k of Object.keys(m)) {
+    if (!canon.includes(k)) throw new DataError(`${label}: mapping names unknown canonical column '${k}' (expected one of ${canon.join(', ')})`);
+  }
+  const out: Record<string, string> = {};
+  for (const c of canon) {
+    const f = m[c] ?? c;
+    if (src.fileColumns.includes(f)) out[c] = f;
+    else if (m[c] !== undefined) throw new DataError(`${label}: ${src.path} has no column '${f}' (mapped to '${c}'); its columns are: ${src.fileColumns.join(', ')}`);
+  }
+  for (const r of REQUIRED[table]) {
+    if (out[r] === undefined && !(table === 'interactions' && r === 'kind')) {
+      throw new DataError(`${label}: ${src.path} has no column '${r}' (required; map it with mapping.${table}.${r}); its columns are: ${src.fileColumns.join(', ')}`);
+    }
+  }
+  return out;
+}
+
+const isStrType = (t: string | undefined) => t === undefined || t === 'VARCHAR';
+const isNumType = (t: string) => /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/.test(t);
+
+/** SQL expression: the column as VARCHAR, NULL when absent */
+function strCol(cm: Record<string, string>, src: ResolvedSource, c: string): string {
+  const f = cm[c];
+  if (f === undefined) return 'NULL::VARCHAR';
+  return isStrType(src.fileTypes[f]) ? ident(f) : `CAST(${ident(f)} AS VARCHAR)`;
+}
+
+/** SQL expression parsing the ts column to TIMESTAMP (NULL when unparsable) */
+function tsExpr(cm: Record<string, string>, src: ResolvedSource): string {
+  const f = ident(cm.ts);
+  const t = src.fileTypes[cm.ts] ?? 'VARCHAR';
+  const epoch = (x: string) => `CASE WHEN abs(${x}) >= 1e11 THEN make_timestamp(CAST(${x} * 1000 AS BIGINT)) ELSE make_timestamp(CAST(${x} * 1000000 AS BIGINT)) END`;
+  if (/^TIMESTAMP|^DATE/.test(t)) return `CAST(${f} AS TIMESTAMP)`;
+  if (isNumType(t)) return `CASE WHEN isfinite(${f}::DOUBLE) AND abs(${f}::DOUBLE) < 1e14 THEN ${epoch(`${f}::DOUBLE`)} END`;
+  const s = `trim(${f})`;
+  return `coalesce(TRY_CAST(${s} AS TIMESTAMPTZ)::TIMESTAMP, CASE WHEN abs(TRY_CAST(${s} AS DOUBLE)) < 1e14 THEN ${epoch(`TRY_CAST(${s} AS DOUBLE)`)} END)`;
+}
+
+interface Staged { src: ResolvedSource; cm: Record<string, string>; rows: number }
+
+/**
+ * Validates the inputs and publishes canonical tables into `opts.workspace` atomically.
+ * @example await ingest({ workspace: 'ws', items: 'items.csv', interactions: { path: 'plays.tsv', columns: { ts: 'time' } } })
+ */
+export async function ingest(opts: IngestOptions): Promise<IngestResult> {
+  const fn = 'ingest';
+  const log = opts.onProgress ?? (() => {});
+  const ws = opts.workspace;
+  mkdirSync(ws, { recursive: true });
+  const vdir = newVersionDir(ws, 'tables');
+  const spill = join(ws, '.versions', `.duck-spill-${process.pid}`);
+  const duck = await openDuck({ threads: 2, memoryLimit: '3GB', tempDir: spill, ...opts.duck });
+  let published = false;
+  try {
+    const srcs: Partial<Record<TableName, TableSource>> = {
+      items: asSource(opts.items), interactions: asSource(opts.interactions), users: opts.users ? asSource(opts.users) : undefined,
+    };
+    const canon: Record<TableName, readonly string[]> = {
+      items: ['item_id', 'type', 'title', 'description', 'language', 'genre'],
+      users: ['user_id', 'age', 'country'],
+      interactions: ['user_id', 'item_id', 'kind', 'ts', 'weight'],
+    };
+    const staged: Partial<Record<TableName, Staged>> = {};
+    for (const t of TABLE_ORDER) {
+      const s = srcs[t];
+      if (!s) continue;
+      const label = `${fn}: ${t}`;
+      const src = await resolveSource(s, duck, label);
+      const cm = columnMap(t, src, opts.mapping?.[t], label, canon[t]);
+      if (t === 'interactions' && cm.kind === undefined && !opts.defaultKind) {
+        throw new DataError(`${label}: ${src.path} has no column 'kind' and no defaultKind was given; its columns are: ${src.fileColumns.join(', ')}`);
+      }
+      log(`reading ${t} from ${src.path}`);
+      try {
+        await duck.run(`CREATE TEMP TABLE raw_${t} AS ${checkSql(t, src, cm, opts)}`);
+      } catch (e) {
+        throw new DataError(`${label}: ${src.path} is unreadable or truncated: ${firstErrorLine(e)}`);
+      }
+      const n = Number((await duck.rows(`SELECT count(*)::BIGINT AS n FROM raw_${t}`))[0].n);
+      staged[t] = { src, cm, rows: n };
+    }
+    log('validating');
+    await crossChecks(duck, !!staged.users);
+    // rejects, in file order per table
+    const rej = await duck.rows(`SELECT tbl, rn, col, reason, val FROM rejects ORDER BY CASE tbl WHEN 'items' THEN 0 WHEN 'users' THEN 1 ELSE 2 END, rn`);
+    const lines: Partial<Record<TableName, Map<number, number>>> = {};
+    for (const t of TABLE_ORDER) {
+      const st = staged[t];
+      if (!st) continue;
+      const rns = rej.filter((r) => r.tbl === t).map((r) => Number(r.rn));
+      if (opts.strict && rns.length) rns.length = 1;
+      lines[t] = await recordLines(st.src, rns);
+    }
+    const fmtRow = (r: Record<string, unknown>) => {
+      const t = r.tbl as TableName;
+      const line = lines[t]?.get(Number(r.rn)) ?? Number(r.rn) + 2;
+      return { file: staged[t]!.src.path, line, column: String(r.col), reason: String(r.reason), value: r.val === null ? '' : String(r.val) };
+    };
+    if (opts.strict && rej.length) {
+      const f = fmtRow(rej[0]);
+      throw new DataError(formatReject(f.file, f.line, f.column, f.reason), { file: f.file, line: f.line, column: f.column });
+    }
+    log('writing tables');
+    const out = { items: join(vdir, 'items.parquet'), users: join(vdir, 'users.parquet'), interactions: join(vdir, 'interactions.parquet') };
+    const copy = (sql: string, to: string) => duck.run(`COPY (${sql}) TO ${lit(to)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)`);
+    await copy(`SELECT item_id, type, title, description, language, genre FROM items_ok ORDER BY item_id`, out.items);
+    await copy(`SELECT user_id, age, country FROM users_ok ORDER BY user_id`, out.users);
+    await copy(`SELECT user_id, item_id, kind, ts, weight FROM inter_ok ORDER BY ts, user_id, item_id`, out.interactions);
+    // rejects file
+    const csvQ = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+    const rejLines = ['file,line,column,reason,value', ...rej.map((r) => { const f = fmtRow(r); return [f.file, String(f.line), f.column, f.reason, f.value].map(csvQ).join(','); })];
+    writeFileSync(join(vdir, 'rejects.csv'), rejLines.join('\n') + '\n');
+    const manifest = await buildManifest(duck, opts, staged, rej, out);
+    writeFileSync(join(vdir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    publishVersion(ws, 'tables', vdir);
+    published = true;
+    ensureSymlink(ws, 'manifest.json', 'tables/manifest.json');
+    ensureSymlink(ws, 'rejects.csv', 'tables/rejects.csv');
+    log(`ingested ${manifest.rows.interactions} interactions, ${manifest.rejected.total} rejected`);
+    return {
+      manifest, rejected: manifest.rejected.total,
+      paths: {
+        items: join(ws, 'tables', 'items.parquet'), users: join(ws, 'tables', 'users.parquet'),
+        interactions: join(ws, 'tables', 'interactions.parquet'), manifest: join(ws, 'manifest.json'), rejects: join(ws, 'rejects.csv'),
+      },
+    };
+  } finally {
+    duck.close();
+    rmSync(spill, { recursive: true, force: true });
+    if (!published) rmSync(vdir, { recursive: true, force: true });
+  }
+}
+
+/** Per-row checks of one table: typed canonical columns + (ecol, reason, val) for the first problem. */
+function checkSql(t: TableName, src: ResolvedSource, cm: Record<string, string>, opts: IngestOptions): string {
+  const from = readerSql(src, Object.values(cm));
+  const empty = (x: string) => `(${x} IS NULL OR trim(${x}) = '')`;
+  const q = (x: string) => `'''' || ${x} || ''''`;
+  if (t === 'items') {
+    return `SELECT *, CASE ecol
+        WHEN 'item_id' THEN 'empty required field item_id' WHEN 'type' THEN 'empty required field type' END AS reason,
+        NULL::VARCHAR AS val
+      FROM (SELECT item_id, trim(type) AS type, coalesce(title, '') AS title, coalesce(description, '') AS description,
+              NULLIF(trim(language), '') AS language, NULLIF(trim(genre), '') AS genre,
+              CASE WHEN ${empty('item_id')} THEN 'item_id' WHEN ${empty('type')} THEN 'type' END AS ecol
+            FROM (SELECT ${['item_id', 'type', 'title', 'description', 'language', 'genre'].map((c) => `${strCol(cm, src, c)} AS ${c}`).join(', ')} FROM ${from}))`;
+  }
+  if (t === 'users') {
+    const ageT = cm.age ? src.fileTypes[cm.age] : 'VARCHAR';
+    const ageRaw = cm.age ? (isStrType(ageT) ? `NULLIF(trim(${ident(cm.age)}), '')` : ident(cm.age)) : 'NULL';
+    const ageNum = cm.age ? (isStrType(ageT) ? `TRY_CAST(${ageRaw} AS DOUBLE)` : `CAST(${ageRaw} AS DOUBLE)`) : 'NULL::DOUBLE';
+    return `SELECT user_id, CASE WHEN ecol IS NULL THEN CAST(age_num AS INTEGER) END AS age, country, ecol,
+        CASE ecol WHEN 'user_id' THEN 'empty required field user_id'
+          WHEN 'age' THEN CASE WHEN age_num IS NULL THEN 'age is not a number' WHEN age_num <> round(age_num) THEN 'age is not an integer' ELSE 'age out of range [0, 130]' END END AS reason,
+        CASE ecol WHEN 'age' THEN age_raw END AS val
+      FROM (SELECT *, CASE WHEN ${empty('user_id')} THEN 'user_id'
+          WHEN age_raw IS NOT NULL AND (age_num IS NULL OR age_num <> round(age_num) OR age_num < 0 OR age_num > 130) THEN 'age' END AS ecol
+        FROM (SELECT ${strCol(cm, src, 'user_id')} AS user_id, CAST(${ageRaw} AS VARCHAR) AS age_raw, ${ageNum} AS age_num,
+              NULLIF(trim(${strCol(cm, src, 'country')}), '') AS country
+            FROM ${from}))`;
+  }
+  // interactions
+  const kindMap = Object.entries(opts.kindMap ?? {});
+  for (const [, v] of kindMap) {
+    if (!(KINDS as readonly string[]).includes(v)) throw new DataError(`ingest: kindMap maps to unknown kind '${v}' (expected one of ${KINDS.join(', ')})`);
+  }
+  if (opts.defaultKind && !(KINDS as readonly string[]).includes(opts.defaultKind)) {
+    throw new DataError(`ingest: defaultKind must be one of ${KINDS.join(', ')}, got '${opts.defaultKind}'`);
+  }
+  const kindRaw = cm.kind ? strCol(cm, src, 'kind') : lit(opts.defaultKind!);
+  const kindNorm = kindMap.length
+    ? `CASE lower(trim(kind_raw)) ${kindMap.map(([k, v]) => `WHEN ${lit(k.toLowerCase())} THEN ${lit(v)}`).join(' ')} ELSE lower(trim(kind_raw)) END`
+    : 'lower(trim(kind_raw))';
+  const wT = cm.weight ? src.fileTypes[cm.weight] : 'VARCHAR';
+  const wRaw = cm.weight ? (isStrType(wT) ? `NULLIF(trim(${ident(cm.weight)}), '')` : ident(cm.weight)) : 'NULL';
+  const wNum = cm.weight ? (isStrType(wT) ? `TRY_CAST(${wRaw} AS DOUBLE)` : `CAST(${wRaw} AS DOUBLE)`) : 'NULL::DOUBLE';
+  const tsIsStr = isStrType(src.fileTypes[cm.ts]);
+  return `SELECT user_id, item_id, kind, CASE WHEN ecol IS NULL THEN ts END AS ts, CASE WHEN ecol IS NULL THEN weight END AS weight, ecol,
+      CASE ecol WHEN 'user_id' THEN 'empty required field user_id' WHEN 'item_id' THEN 'empty required field item_id'
+        WHEN 'kind' THEN CASE WHEN ${empty('kind_raw')} THEN 'empty required field kind' ELSE 'unknown kind ' || ${q('kind_raw')} || ' (expected ${KINDS.join(' | ')})' END
+        WHEN 'ts' THEN CASE WHEN ts_raw IS NULL THEN 'empty required field ts' WHEN ts IS NULL THEN 'unparsable time ' || ${q('ts_raw')} ELSE 'time out of range (years 1900-2200) ' || ${q('ts_raw')} END
+        WHEN 'weight' THEN 'weight is not a finite number' END AS reason,
+      CASE ecol WHEN 'kind' THEN kind_raw WHEN 'ts' THEN ts_raw WHEN 'weight' THEN w_raw END AS val
+    FROM (
+      SELECT *, CASE WHEN ${empty('user_id')} THEN 'user_id' WHEN ${empty('item_id')} THEN 'item_id'
+          WHEN kind IS NULL OR kind NOT IN (${KINDS.map(lit).join(', ')}) THEN 'kind'
+          WHEN ts IS NULL OR year(ts) < 1900 OR year(ts) > 2200 THEN 'ts'
+          WHEN w_raw IS NOT NULL AND (weight IS NULL OR NOT isfinite(weight)) THEN 'weight' END AS ecol
+      FROM (SELECT user_id, item_id, kind_raw, ${kindNorm} AS kind, ts_raw, ts, w_raw, weight
+        FROM (SELECT ${strCol(cm, src, 'user_id')} AS user_id, ${strCol(cm, src, 'item_id')} AS item_id, ${kindRaw} AS kind_raw,
+                NULLIF(${tsIsStr ? `trim(${ident(cm.ts)})` : `CAST(${ident(cm.ts)} AS VARCHAR)`}, '') AS ts_raw,
+                ${tsExpr(cm, src)} AS ts, CAST(${wRaw} AS VARCHAR) AS w_raw, ${wNum} AS weight
+              FROM ${from})))`;
+}
+
+/** Duplicates, references, and the ok tables; fills `rejects`. */
+async function crossChecks(duck: Duck, hasUsers: boolean): Promise<void> {
+  await duck.run(`CREATE TEMP TABLE items_rn AS SELECT rowid AS rn, * FROM raw_items`);
+  await duck.run(`CREATE TEMP TABLE items_dup AS SELECT rn, item_id, min(rn) OVER (PARTITION BY item_id) AS first_rn FROM items_rn WHERE ecol IS NULL`);
+  await duck.run(`CREATE TEMP TABLE items_ok AS SELECT r.* FROM items_rn r JOIN items_dup d USING (rn) WHERE d.rn = d.first_rn`);
+  await duck.run(`CREATE TEMP TABLE rejects (tbl VARCHAR, rn BIGINT, col VARCHAR, reason VARCHAR, val VARCHAR)`);
+  await duck.run(`INSERT INTO rejects SELECT 'items', rn, ecol, reason, val FROM items_rn WHERE ecol IS NOT NULL`);
+  await duck.run(`INSERT INTO rejects SELECT 'items', rn, 'item_id', 'duplicate item_id (first at record ' || (first_rn + 1) || ')', item_id FROM items_dup WHERE rn <> first_rn`);
+  if (hasUsers) {
+    await duck.run(`CREATE TEMP TABLE users_rn AS SELECT rowid AS rn, * FROM raw_users`);
+    await duck.run(`CREATE TEMP TABLE users_dup AS SELECT rn, user_id, min(rn) OVER (PARTITION BY user_id) AS first_rn FROM users_rn WHERE ecol IS NULL`);
+    await duck.run(`CREATE TEMP TABLE users_given AS SELECT r.user_id, r.age, r.country FROM users_rn r JOIN users_dup d USING (rn) WHERE d.rn = d.first_rn`);
+    await duck.run(`INSERT INTO rejects SELECT 'users', rn, ecol, reason, val FROM users_rn WHERE ecol IS NOT NULL`);
+    await duck.run(`INSERT INTO rejects SELECT 'users', rn, 'user_id', 'duplicate user_id (first at record ' || (first_rn + 1) || ')', user_id FROM users_dup WHERE rn <> first_rn`);
+  } else {
+    await duck.run(`CREATE TEMP TABLE users_given (user_id VARCHAR, age INTEGER, country VARCHAR)`);
+  }
+  await duck.run(`INSERT INTO rejects SELECT 'interactions', rowid, ecol, reason, val FROM raw_interactions WHERE ecol IS NOT NULL`);
+  await duck.run(`INSERT INTO rejects SELECT 'interactions', r.rowid, 'item_id', 'unknown item_id (not in items, or its items row was rejected)', r.item_id
+    FROM raw_interactions r WHERE r.ecol IS NULL AND NOT EXISTS (SELECT 1 FROM items_ok i WHERE i.item_id = r.item_id)`);
+  await duck.run(`CREATE TEMP TABLE inter_ok AS SELECT r.user_id, r.item_id, r.kind, r.ts, r.weight FROM raw_interactions r SEMI JOIN items_ok i ON i.item_id = r.item_id WHERE r.ecol IS NULL`);
+  await duck.run(`CREATE TEMP TABLE users_ok AS SELECT user_id, age, country FROM users_given
+    UNION ALL SELECT DISTINCT user_id, NULL::INTEGER, NULL::VARCHAR FROM inter_ok i WHERE NOT EXISTS (SELECT 1 FROM users_given g WHERE g.user_id = i.user_id)`);
+}
+
+async function buildManifest(duck: Duck, opts: IngestOptions, staged: Partial<Record<TableName, Staged>>, rej: Record<string, unknown>[], out: Record<'items' | 'users' | 'interactions', string>): Promise<Manifest> {
+  const one = async (sql: string) => (await duck.rows(sql))[0];
+  const counts = await one(`SELECT (SELECT count(*) FROM items_ok)::BIGINT AS items, (SELECT count(*) FROM users_ok)::BIGINT AS users,
+    (SELECT count(*) FROM inter_ok)::BIGINT AS inter, (SELECT count(*) FROM users_given)::BIGINT AS given,
+    (SELECT epoch_ms(min(ts)) FROM inter_ok)::BIGINT AS tmin, (SELECT epoch_ms(max(ts)) FROM inter_ok)::BIGINT AS tmax`);
+  const kv = async (sql: string) => Object.fromEntries((await duck.rows(sql)).map((r) => [String(r.k), Number(r.n)]));
+  const byReason: Record<string, number> = {};
+  const perTable = { items: 0, users: 0, interactions: 0 };
+  for (const r of rej) {
+    const key = String(r.reason).replace(/'[^']*'/g, "'…'").replace(/record \d+/, 'record …');
+    byReason[key] = (byReason[key] ?? 0) + 1;
+    perTable[r.tbl as TableName]++;
+  }
+  const tmin = counts.tmin === null ? null : Number(counts.tmin);
+  const tmax = counts.tmax === null ? null : Number(counts.tmax);
+  const hash = createHash('sha256');
+  for (const p of [out.items, out.users, out.interactions]) {
+    for await (const chunk of createReadStream(p)) hash.update(chunk as Buffer);
+  }
+  const inputs: Manifest['inputs'] = {};
+  for (const t of TABLE_ORDER) {
+    const st = staged[t];
+    inputs[t] = st ? { path: st.src.path, format: st.src.format, gz: st.src.gz, bytes: st.src.bytes, columns: st.cm } : null;
+  }
+  const nInter = Number(counts.inter);
+  const nUsers = Number(counts.users);
+  return {
+    format: 'hgrec-tables', version: 1, createdAt: new Date().toISOString(),
+    rows: { items: Number(counts.items), users: nUsers, interactions: nInter, implicitUsers: nUsers - Number(counts.given) },
+    rejected: { total: rej.length, ...perTable, byReason },
+    timeRange: { min: tmin === null ? null : new Date(tmin).toISOString(), max: tmax === null ? null : new Date(tmax).toISOString(), minMs: tmin, maxMs: tmax },
+    itemsPerType: await kv(`SELECT type AS k, count(*)::BIGINT AS n FROM items_ok GROUP BY 1 ORDER BY 1`),
+    interactionsPerType: await kv(`SELECT i.type AS k, count(*)::BIGINT AS n FROM inter_ok x JOIN items_ok i USING (item_id) GROUP BY 1 ORDER BY 1`),
+    interactionsPerKind: await kv(`SELECT kind AS k, count(*)::BIGINT AS n FROM inter_ok GROUP BY 1 ORDER BY 1`),
+    roles: opts.roles ?? DEFAULT_ROLES,
+    inputs,
+    contentHash: `sha256:${hash.digest('hex')}`,
+    ...(opts.source ? { source: opts.source } : {}),
+  };
+}
