@@ -1,0 +1,115 @@
+// Addon vs TypeScript twins on random shapes (1x1, empty, sizes that are not multiples of
+// any block), plus the validating wrappers' errors. The addon is loaded straight from its
+// path, so this also runs under HGREC_KERNELS=ts; when it is absent the comparison is skipped
+// with a reason (and fails when HGREC_KERNELS=addon demands it).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { ADDON_PATH, type NativeKernels } from './native.ts';
+import * as tsk from './kernels_ts.ts';
+import * as k from './kernels.ts';
+import { Rng } from './rng.ts';
+import { assertClose } from '../testing/index.ts';
+
+function loadAddon(): NativeKernels | null {
+  if (!existsSync(ADDON_PATH)) {
+    if (process.env.HGREC_KERNELS === 'addon') throw new Error(`kernels.test: HGREC_KERNELS=addon but ${ADDON_PATH} is missing`);
+    return null;
+  }
+  return createRequire(import.meta.url)(ADDON_PATH) as NativeKernels;
+}
+const addon = loadAddon();
+const skip = addon ? false : `OpenBLAS addon not built (${ADDON_PATH}); TypeScript path only`;
+
+function rand(n: number, rng: Rng): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.normal();
+  return a;
+}
+
+const shapes: [number, number, number][] = [[1, 1, 1], [1, 7, 1], [5, 1, 9], [3, 4, 5], [17, 33, 65], [64, 31, 129], [2, 300, 3]];
+
+test('sgemm: addon equals the TypeScript twin for all transposes, strides, alpha/beta', { skip }, () => {
+  const rng = new Rng(42);
+  for (const [M, N, K] of shapes) {
+    for (const ta of [false, true]) for (const tb of [false, true]) {
+      const pad = rng.int(3); // row strides larger than the row length
+      const lda = (ta ? M : K) + pad, ldb = (tb ? K : N) + pad, ldc = N + pad;
+      const A = rand((ta ? K : M) * lda, rng), B = rand((tb ? N : K) * ldb, rng);
+      const C0 = rand(M * ldc, rng);
+      const alpha = 0.75, beta = rng.int(2) ? 0.5 : 0;
+      const c1 = C0.slice(), c2 = C0.slice();
+      addon!.sgemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, c1, ldc);
+      tsk.sgemmTs(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, c2, ldc);
+      assertClose(c1, c2, 1e-4 * Math.sqrt(K), `sgemm ${M}x${N}x${K} ta=${ta} tb=${tb} C`);
+    }
+  }
+});
+
+test('sparse kernels + adam: addon equals the TypeScript twin (incl. empty segments / batches)', { skip }, () => {
+  const rng = new Rng(7);
+  for (const [N, D, S] of [[1, 1, 1], [5, 3, 4], [40, 17, 23], [3, 130, 0]]) {
+    const x = rand(N * D, rng);
+    const E = S === 0 ? 0 : rng.int(3 * S + 1);
+    const idx = Int32Array.from({ length: E }, () => rng.int(N));
+    const cuts = Array.from({ length: Math.max(0, S - 1) }, () => rng.int(E + 1)).sort((a, b) => a - b);
+    const offsets = Int32Array.from([0, ...cuts, ...(S > 0 ? [E] : [])]);
+    const o1 = new Float32Array(S * D), o2 = new Float32Array(S * D);
+    const a1 = new Int32Array(S * D), a2 = new Int32Array(S * D);
+    addon!.segmentMax(x, D, offsets, idx, o1, a1);
+    tsk.segmentMaxTs(x, D, offsets, idx, o2, a2);
+    assert.deepEqual(o1, o2);
+    assert.deepEqual(a1, a2);
+    const g = rand(S * D, rng);
+    const gx1 = new Float32Array(N * D), gx2 = new Float32Array(N * D);
+    addon!.segmentMaxBackward(g, D, a1, gx1);
+    tsk.segmentMaxBackwardTs(g, D, a2, gx2);
+    assert.deepEqual(gx1, gx2);
+    addon!.segmentMean(x, D, offsets, idx, o1);
+    tsk.segmentMeanTs(x, D, offsets, idx, o2);
+    assertClose(o1, o2, 1e-6, 'segmentMean');
+    gx1.fill(0); gx2.fill(0);
+    addon!.segmentMeanBackward(g, D, offsets, idx, gx1);
+    tsk.segmentMeanBackwardTs(g, D, offsets, idx, gx2);
+    assertClose(gx1, gx2, 1e-6, 'segmentMeanBackward');
+    const r1 = new Float32Array(E * D), r2 = new Float32Array(E * D);
+    addon!.gatherRows(x, D, idx, r1);
+    tsk.gatherRowsTs(x, D, idx, r2);
+    assert.deepEqual(r1, r2);
+    const s1 = new Float32Array(N * D), s2 = new Float32Array(N * D);
+    addon!.scatterAddRows(r1, D, idx, s1);
+    tsk.scatterAddRowsTs(r2, D, idx, s2);
+    assertClose(s1, s2, 1e-6, 'scatterAddRows');
+    const p1 = rand(N * D, rng), p2 = p1.slice(), gg = rand(N * D, rng);
+    const m1 = new Float32Array(N * D), m2 = m1.slice(), v1 = m1.slice(), v2 = m1.slice();
+    for (let t = 1; t <= 3; t++) {
+      addon!.adamStep(p1, gg, m1, v1, 1e-2 * t, 0.9, 0.999, 1e-8, 1e-4);
+      tsk.adamStepTs(p2, gg, m2, v2, 1e-2 * t, 0.9, 0.999, 1e-8, 1e-4);
+    }
+    assertClose(p1, p2, 1e-6, 'adam p');
+  }
+});
+
+test(`sgemm wrapper (${k.backend()}) handles empty and K=0 products without touching BLAS`, () => {
+  const C = new Float32Array([1, 2, 3, 4]);
+  k.sgemm(false, false, 2, 2, 0, 1, new Float32Array(0), 1, new Float32Array(0), 2, 0.5, C, 2);
+  assert.deepEqual(Array.from(C), [0.5, 1, 1.5, 2]);
+  k.sgemm(false, false, 0, 2, 3, 1, new Float32Array(0), 3, new Float32Array(6), 2, 0, new Float32Array(0), 2);
+  const one = new Float32Array([0]);
+  k.sgemm(true, true, 1, 1, 1, 2, new Float32Array([3]), 1, new Float32Array([4]), 1, 0, one, 1);
+  assert.deepEqual(Array.from(one), [24]);
+});
+
+test('kernel wrappers reject bad arguments, naming them', () => {
+  const f = (n: number) => new Float32Array(n);
+  assert.throws(() => k.sgemm(false, false, 2, 2, 2, 1, f(3), 2, f(4), 2, 0, f(4), 2), /sgemm: A too short: stored \[2,2\] with lda=2 needs 4 elements, got 3/);
+  assert.throws(() => k.sgemm(false, false, 2, 2, 3, 1, f(6), 2, f(6), 2, 0, f(4), 2), /sgemm: lda must be >= 3 \(A stored \[2,3\]\), got 2/);
+  assert.throws(() => k.sgemm(false, false, -1, 2, 2, 1, f(4), 2, f(4), 2, 0, f(4), 2), /sgemm: M must be a non-negative integer, got -1/);
+  assert.throws(() => k.sgemm(false, false, 2, 2, 2, 1, [1, 2, 3, 4] as unknown as Float32Array, 2, f(4), 2, 0, f(4), 2), /sgemm: A must be a Float32Array, got Array/);
+  assert.throws(() => k.gatherRows(f(6), 2, new Int32Array([3]), f(2)), /gatherRows: idx\[0\] = 3 out of range \[0, 3\)/);
+  assert.throws(() => k.scatterAddRows(f(2), 2, new Int32Array([0, 0]), f(4)), /scatterAddRows: src too short/);
+  assert.throws(() => k.segmentMax(f(4), 2, new Int32Array([0, 1]), new Int32Array([0]), f(2), new Int32Array(1)), /segmentMax: argmax too short/);
+  assert.throws(() => k.adamStep(f(3), f(2), f(3), f(3), 1, 0.9, 0.99, 1e-8, 0), /adamStep: g must have length 3 \(params\), got 2/);
+  assert.throws(() => k.setThreads(0), /setThreads: n must be an integer >= 1, got 0/);
+});
