@@ -32,7 +32,7 @@ export class Tensor {
   }
 
   /** A tensor from plain numbers. Example: Tensor.from([1, 2, 3, 4], [2, 2]) */
-  static from(values: ArrayLike<number>, shape: readonly number[], opts: { requiresGrad?: boolean; name?: string } = {}): Tensor {
+  static from(values: ArrayLike<number>, shape: readonly number[], opts: { requiresGrad?: boolean; grad?: Float32Array; name?: string } = {}): Tensor {
     return new Tensor(Float32Array.from(values), shape, opts);
   }
 
