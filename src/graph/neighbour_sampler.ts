@@ -36,9 +36,10 @@ export class NeighbourSampler {
   private readonly T: number;
   private readonly R: number;
   private readonly L: number;
-  // stamp[t][node] === curStamp ⇔ node is in the node set being built; pos[t][node] = its row
-  private readonly stamp: Int32Array[];
-  private readonly pos: Int32Array[];
+  // mark[t][2·node] === curStamp ⇔ node is in the node set being built; mark[t][2·node + 1] =
+  // its row (interleaved: one cache line per lookup)
+  private readonly mark: Int32Array[];
+  private readonly rngState = new Int32Array(4);
   private curStamp = 0;
   // nodeBuf[l][t]: capacity numNodes[t]; nodeLen[l * T + t]: used length
   private readonly nodeBuf: Int32Array[][];
@@ -56,8 +57,7 @@ export class NeighbourSampler {
     this.T = graph.nodeTypes.length;
     this.R = graph.directed.length;
     this.L = this.config.fanouts.length;
-    this.stamp = graph.numNodes.map((n) => new Int32Array(n));
-    this.pos = graph.numNodes.map((n) => new Int32Array(n));
+    this.mark = graph.numNodes.map((n) => new Int32Array(2 * n));
     this.nodeBuf = [];
     this.indptrBuf = [];
     this.indicesBuf = [];
@@ -100,15 +100,15 @@ export class NeighbourSampler {
       if (t >= T || v < 0 || v >= graph.numNodes[t]!) {
         throw new Error(`NeighbourSampler.sample: seed ${i} = (type ${t}, id ${v}) is not a node (types ${T}, counts ${JSON.stringify(graph.numNodes)})`);
       }
-      const stamp = this.stamp[t]!, pos = this.pos[t]!;
-      if (stamp[v] !== st) {
-        stamp[v] = st;
+      const mark = this.mark[t]!;
+      if (mark[2 * v] !== st) {
+        mark[2 * v] = st;
         const k = this.nodeLen[L * T + t]!;
-        pos[v] = k;
+        mark[2 * v + 1] = k;
         this.nodeBuf[L]![t]![k] = v;
         this.nodeLen[L * T + t] = k + 1;
       }
-      seedRow[i] = pos[v]!;
+      seedRow[i] = mark[2 * v + 1]!;
     }
     // layers outwards: build nodes[l] and block l from nodes[l+1]
     for (let l = L - 1; l >= 0; l--) this.expand(l, L - 1 - l);
@@ -117,7 +117,7 @@ export class NeighbourSampler {
 
   private nextStamp(): number {
     if (this.curStamp === 0x7fffffff) {
-      for (const s of this.stamp) s.fill(0);
+      for (const m of this.mark) m.fill(0);
       this.curStamp = 0;
     }
     return ++this.curStamp;
@@ -126,17 +126,19 @@ export class NeighbourSampler {
   private expand(l: number, hop: number): void {
     const { T, R, graph, rng, chosen } = this;
     const st = this.nextStamp();
+    rng.getState(this.rngState);
+    let s0 = this.rngState[0]!, s1 = this.rngState[1]!, s2 = this.rngState[2]!, s3 = this.rngState[3]!;
     const dstBufs = this.nodeBuf[l + 1]!, srcBufs = this.nodeBuf[l]!;
     const nodeLen = this.nodeLen;
     // prefix rule: src set starts as a copy of the dst set
     for (let t = 0; t < T; t++) {
       const n = nodeLen[(l + 1) * T + t]!;
-      const dst = dstBufs[t]!, src = srcBufs[t]!, stamp = this.stamp[t]!, pos = this.pos[t]!;
+      const dst = dstBufs[t]!, src = srcBufs[t]!, mark = this.mark[t]!;
       for (let i = 0; i < n; i++) {
         const v = dst[i]!;
         src[i] = v;
-        stamp[v] = st;
-        pos[v] = i;
+        mark[2 * v] = st;
+        mark[2 * v + 1] = i;
       }
       nodeLen[l * T + t] = n;
     }
@@ -158,7 +160,7 @@ export class NeighbourSampler {
         indices = new Int32Array(Math.max(need, indices.length * 2));
         this.indicesBuf[l]![r] = indices;
       }
-      const srcNodes = srcBufs[s]!, stamp = this.stamp[s]!, pos = this.pos[s]!;
+      const srcNodes = srcBufs[s]!, mark = this.mark[s]!;
       let srcLen = nodeLen[l * T + s]!;
       let k = 0;
       indptr[0] = 0;
@@ -168,25 +170,31 @@ export class NeighbourSampler {
         if (fan < 0 || deg <= fan) {
           for (let j = 0; j < deg; j++) {
             const u = nbrs[lo + j]!;
-            if (stamp[u] !== st) { stamp[u] = st; pos[u] = srcLen; srcNodes[srcLen++] = u; }
-            indices[k++] = pos[u]!;
+            if (mark[2 * u] !== st) { mark[2 * u] = st; mark[2 * u + 1] = srcLen; srcNodes[srcLen++] = u; }
+            indices[k++] = mark[2 * u + 1]!;
           }
         } else {
-          // Floyd's algorithm: fan distinct offsets in [0, deg)
+          // Floyd's algorithm: fan distinct offsets in [0, deg); xoshiro128** inlined on locals
           let c = 0;
           for (let j = deg - fan; j < deg; j++) {
-            let x = rng.int(j + 1);
+            const m5 = Math.imul(s1, 5);
+            const r32 = Math.imul((m5 << 7) | (m5 >>> 25), 9) >>> 0;
+            const t9 = s1 << 9, n2 = s2 ^ s0, n3 = s3 ^ s1;
+            s1 ^= n2; s0 ^= n3; s2 = n2 ^ t9; s3 = (n3 << 11) | (n3 >>> 21);
+            let x = Math.floor((r32 * (j + 1)) / 4294967296);
             for (let q = 0; q < c; q++) if (chosen[q] === x) { x = j; break; }
             chosen[c++] = x;
             const u = nbrs[lo + x]!;
-            if (stamp[u] !== st) { stamp[u] = st; pos[u] = srcLen; srcNodes[srcLen++] = u; }
-            indices[k++] = pos[u]!;
+            if (mark[2 * u] !== st) { mark[2 * u] = st; mark[2 * u + 1] = srcLen; srcNodes[srcLen++] = u; }
+            indices[k++] = mark[2 * u + 1]!;
           }
         }
         indptr[i + 1] = k;
       }
       nodeLen[l * T + s] = srcLen;
     }
+    this.rngState[0] = s0; this.rngState[1] = s1; this.rngState[2] = s2; this.rngState[3] = s3;
+    rng.setState(this.rngState);
   }
 
   private views(count: number): SampledBlocks {

@@ -33,6 +33,16 @@ export class GraphRng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
+  /** Copies the four state words out (for loops that inline the generator on locals). */
+  getState(out: Int32Array): void {
+    out[0] = this.s0; out[1] = this.s1; out[2] = this.s2; out[3] = this.s3;
+  }
+
+  /** Restores state words written by getState (after advancing them with the same recurrence). */
+  setState(s: Int32Array): void {
+    this.s0 = s[0]! | 0; this.s1 = s[1]! | 0; this.s2 = s[2]! | 0; this.s3 = s[3]! | 0;
+  }
+
   /** Next uniform unsigned 32-bit integer. */
   nextU32(): number {
     const s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
