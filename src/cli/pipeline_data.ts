@@ -1,0 +1,98 @@
+/**
+ * Pipeline stages of the data half: `data` (synthetic generator, a dataset adapter or the
+ * team's own files → canonical tables), `split` (temporal / leave-last-out, groups, tiers) and
+ * `graph` (co-listening SQL → edges Parquet + stats). Each is a versioned workspace folder with
+ * a stage key (see stage.ts), so unchanged inputs are skipped and interrupts are harmless.
+ */
+import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { generateSynthetic, ingest, splitWorkspace, WS, type SyntheticOptions, type Manifest } from '../data/index.ts';
+import { buildCoListeningGraph } from '../graph/index.ts';
+import type { HgrecConfig } from './config.ts';
+import { fileFingerprint, requireStage, runSelfPublishingStage, runStage, type StageOutcome } from './stage.ts';
+
+/** Where the tables come from. */
+export type DataSource =
+  | { kind: 'synthetic'; options: SyntheticOptions }
+  | { kind: 'files'; items: string; interactions: string; users?: string; mapping?: Record<string, Record<string, string>> }
+  | { kind: 'dataset'; name: 'ciao' | 'food-kitchen'; path?: string };
+
+export interface StageContext {
+  ws: string;
+  config: HgrecConfig;
+  force?: boolean;
+  log: (msg: string) => void;
+}
+
+/** Stage `tables`: canonical, validated tables in `<ws>/tables`. */
+export async function runData(ctx: StageContext, source: DataSource): Promise<StageOutcome> {
+  const { ws, config, log } = ctx;
+  const material = {
+    source: source.kind === 'files'
+      ? { ...source, items: fileFingerprint(source.items), interactions: fileFingerprint(source.interactions),
+          users: source.users ? fileFingerprint(source.users) : null }
+      : source,
+    strict: config.data.strict,
+    roles: { target: config.data.targetType, graph: config.data.graphTypes, taste: [config.data.tasteType] },
+  };
+  return runSelfPublishingStage({ ws, name: WS.tables, material, force: ctx.force, log }, async () => {
+    const roles = { target: config.data.targetType, graph: [...config.data.graphTypes], taste: [config.data.tasteType] };
+    let manifest: Manifest;
+    if (source.kind === 'synthetic') {
+      const raw = join(ws, '.raw', 'synthetic');
+      rmSync(raw, { recursive: true, force: true });
+      mkdirSync(raw, { recursive: true });
+      log(`data: generating synthetic data (${JSON.stringify(source.options)})`);
+      const gen = await generateSynthetic({ ...source.options, outDir: raw });
+      log(`data: ${gen.counts.interactions.toLocaleString()} interactions for ${gen.counts.users.toLocaleString()} users`);
+      const r = await ingest({ workspace: ws, ...gen.files, roles: gen.roles, strict: config.data.strict,
+        source: { adapter: 'synthetic', ...source.options }, onProgress: log });
+      manifest = r.manifest;
+      rmSync(raw, { recursive: true, force: true });
+    } else if (source.kind === 'files') {
+      const r = await ingest({ workspace: ws, items: source.items, interactions: source.interactions, users: source.users,
+        mapping: source.mapping, roles, strict: config.data.strict, onProgress: log });
+      manifest = r.manifest;
+    } else {
+      const adapters = await import('../data/index.ts') as Record<string, unknown>;
+      const fn = adapters[source.name === 'ciao' ? 'ingestCiao' : 'ingestFoodKitchen'] as
+        | ((o: { workspace: string; path?: string; strict?: boolean; onProgress?: (m: string) => void }) => Promise<{ manifest: Manifest }>)
+        | undefined;
+      if (!fn) throw new Error(`data: the ${source.name} adapter is not available in this build`);
+      manifest = (await fn({ workspace: ws, path: source.path, strict: config.data.strict, onProgress: log })).manifest;
+    }
+    return { rows: manifest.rows, rejected: manifest.rejected.total, itemsPerType: manifest.itemsPerType, roles: manifest.roles };
+  });
+}
+
+/** Stage `split`: train/test, warm/cold groups and popularity tiers in `<ws>/split`. */
+export async function runSplit(ctx: StageContext): Promise<StageOutcome> {
+  const { ws, config, log } = ctx;
+  const tables = requireStage(ws, WS.tables, 'ingest');
+  const material = { tables: tables.key, targetType: config.data.targetType, testDays: config.data.testDays };
+  return runSelfPublishingStage({ ws, name: WS.split, material, force: ctx.force, log }, async () => {
+    const info = await splitWorkspace(ws, { targetType: config.data.targetType, testDays: config.data.testDays });
+    return { ...info } as unknown as Record<string, unknown>;
+  });
+}
+
+/** Stage `graph`: co-listening edges over the training interactions in `<ws>/graph`. */
+export async function runGraph(ctx: StageContext): Promise<StageOutcome> {
+  const { ws, config, log } = ctx;
+  const split = requireStage(ws, WS.split, 'split');
+  const g = config.graph;
+  const material = { split: split.key, graphTypes: config.data.graphTypes, g };
+  return runStage({ ws, name: 'graph', material, force: ctx.force, log }, async (dir) => {
+    const splitInfo = split.summary as { cutMs?: number };
+    const windowStart = g.windowDays > 0 && typeof splitInfo.cutMs === 'number'
+      ? new Date(splitInfo.cutMs - g.windowDays * 86_400_000) : undefined;
+    const r = await buildCoListeningGraph(
+      { itemsPath: join(ws, WS.items), interactionsPath: join(ws, WS.train), outDir: dir },
+      { nodeTypes: config.data.graphTypes, edgeKinds: g.edgeKinds, minCoCount: g.minCoCount,
+        maxItemsPerUser: g.perUserCap, windowStart },
+    );
+    const perRelation = Object.fromEntries(r.graph.relations.map((x) => [x.name, x.numEdges]));
+    log(`graph: ${Object.entries(perRelation).map(([k, v]) => `${k} ${v.toLocaleString()}`).join(', ')}`);
+    return { edges: perRelation, sqlSeconds: r.sqlSeconds };
+  });
+}
