@@ -5,18 +5,18 @@
 //   and music history scores audiobooks and cold users get personal rankings;
 // - itemSet 'target': target-type items only (cold users then fall back to popularity order).
 // Candidates outside S score 0; ties rank by training popularity, then lower id.
-// The inverse is dense (n × n float64), so S is capped: above `maxItems` fit() throws an
+// The inverse is dense (n × n float32, blocked Cholesky on sgemm), so S is capped: above `maxItems` fit() throws an
 // EaseTooLargeError with the memory estimate, and the harness falls back to ItemKNN.
 
 import { csrFromPairs, csrRow, type Csr } from '../csr.ts';
 import { TopKSelector } from '../topk.ts';
 import { candidatesOf, checkRecommendArgs, checkTrainSet, type Recommender, type TrainSet } from './recommender.ts';
-import { spdInverse } from './spd_inverse.ts';
+import { spdInverseF32 } from './spd_inverse_f32.ts';
 
 export interface EaseOptions {
   /** Ridge λ on the diagonal of XᵀX (default 100; tune on a validation split). */
   lambda?: number;
-  /** Largest EASE item set accepted (default 8000 ≈ 1.1 GiB of float64 buffers). */
+  /** Largest EASE item set accepted (default 10 000: ≈ 0.75 GiB + B columns, ~3·10¹² flops). */
   maxItems?: number;
   itemSet?: 'all' | 'target';
   /** Minimum distinct training users for an item to enter S (default 1). */
@@ -35,9 +35,9 @@ export class EaseTooLargeError extends Error {
   }
 }
 
-/** Bytes EASE needs for an item set of n items and C candidates (Gram/inverse float64 + B columns float32). */
+/** Bytes EASE needs for an item set of n items and C candidates (Gram + inverse + B columns, float32). */
 export function easeMemoryBytes(n: number, C: number): number {
-  return 16 * n * n + 4 * n * C;
+  return 8 * n * n + 4 * n * C;
 }
 
 export class Ease implements Recommender {
@@ -55,7 +55,7 @@ export class Ease implements Recommender {
 
   constructor(private readonly opts: EaseOptions = {}) {
     this.lambda = opts.lambda ?? 100;
-    this.maxItems = opts.maxItems ?? 8000;
+    this.maxItems = opts.maxItems ?? 10_000;
     if (!(this.lambda > 0)) throw new Error(`Ease: lambda expected > 0, got ${this.lambda}`);
     if (!Number.isInteger(this.maxItems) || this.maxItems < 1) throw new Error(`Ease: maxItems expected an integer >= 1, got ${this.maxItems}`);
   }
@@ -81,7 +81,7 @@ export class Ease implements Recommender {
     if (n > this.maxItems) throw new EaseTooLargeError(n, this.maxItems, easeMemoryBytes(n, cols.length));
 
     // Gram matrix, lower triangle: G[p][q] = #users with both, + λ on the diagonal.
-    const G = new Float64Array(n * n);
+    const G = new Float32Array(n * n);
     const row: number[] = [];
     for (let u = 0; u < train.nUsers; u++) {
       row.length = 0;
@@ -95,7 +95,7 @@ export class Ease implements Recommender {
       }
     }
     for (let p = 0; p < n; p++) G[p * n + p]! += this.lambda;
-    const P = spdInverse(G, n); // [n, n]
+    const P = spdInverseF32(G, n); // [n, n]
 
     const Cs = cols.length;
     const B = new Float32Array(n * Cs);
