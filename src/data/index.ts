@@ -22,3 +22,9 @@ export { userGroups, popularityTiers, GROUP_INACTIVE, GROUP_WARM, GROUP_COLD, GR
 export type { UserGroups, PopularityTiers } from './groups.ts';
 export { splitWorkspace, loadSplit, readManifest } from './split_workspace.ts';
 export type { SplitWorkspaceOptions, LoadedSplit } from './split_workspace.ts';
+export { prepareCiao, CIAO_DEFAULT_TYPES } from './adapters/ciao.ts';
+export type { CiaoOptions, CiaoStats } from './adapters/ciao.ts';
+export { prepareFoodKitchen } from './adapters/food_kitchen.ts';
+export type { FoodKitchenOptions, FoodKitchenStats } from './adapters/food_kitchen.ts';
+export { DATASETS_DIR, REPO_ROOT, datasetPath } from './adapters/paths.ts';
+export type { PreparedDataset } from './adapters/paths.ts';
