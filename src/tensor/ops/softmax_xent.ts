@@ -73,16 +73,16 @@ export function softmaxCrossEntropy(tp: Tape, logits: Tensor, targets: Int32Arra
     }
   }
   out.data[0] = wsum === 0 ? 0 : loss / wsum;
+  // wsum = 0 (empty batch or all-zero weights): the loss is the constant 0, its gradient 0.
   if (rg) {
     tp.record(out, () => {
-      if (wsum === 0) return;
-      const g0 = out.grad![0] / wsum;
-      const gl = tp.grad(logits);
+      const g0 = wsum === 0 ? 0 : out.grad![0] / wsum;
+      const [gl, beta] = tp.gradForWrite(logits);
       const p = probs!;
       for (let b = 0; b < B; b++) {
         const r = b * C, gb = g0 * (weights ? weights[b] : 1);
-        if (gb === 0) continue;
-        for (let c = 0; c < C; c++) gl[r + c] += gb * p[r + c];
+        if (beta === 0) for (let c = 0; c < C; c++) gl[r + c] = gb * p[r + c];
+        else for (let c = 0; c < C; c++) gl[r + c] += gb * p[r + c];
         gl[r + targets[b]] -= gb;
       }
     });
