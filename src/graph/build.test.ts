@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCoListeningGraph } from './build.ts';
-import { graphBuildConfig, graphEdgesSql } from './build_sql.ts';
+import { graphBuildConfig, graphBuildSql } from './build_sql.ts';
 import type { HeteroGraph } from './hetero_graph.ts';
 import { loadHeteroGraph } from './load.ts';
 import { writeTinyParquet, type TinyInteraction } from '../testing/graphs.ts';
@@ -91,7 +91,7 @@ test('buildCoListeningGraph: per-user cap, window, kinds, min co-count, other ty
 });
 
 test('graph build SQL is portable text and options are validated', () => {
-  const sql = graphEdgesSql(graphBuildConfig({ windowStart: '2024-01-01', maxItemsPerUser: 5 }));
+  const sql = Object.values(graphBuildSql(graphBuildConfig({ windowStart: '2024-01-01', maxItemsPerUser: 5 }))).join(';\n');
   for (const bad of ['read_parquet', 'QUALIFY', 'list_', 'epoch_ms', '::']) assert.ok(!sql.includes(bad), `non-portable ${bad}`);
   assert.match(sql, /TIMESTAMP '2024-01-01 00:00:00.000'/);
   assert.match(sql, /rn <= 5/);

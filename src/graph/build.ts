@@ -2,10 +2,10 @@
 // writes graph_nodes.parquet, graph_edges.parquet and graph_stats.json atomically.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { graphBuildConfig, graphEdgesSql, graphNodesSql, sqlString, type GraphBuildConfig, type GraphBuildOptions } from './build_sql.ts';
+import { graphBuildConfig, graphBuildSql, sqlString, type GraphBuildConfig, type GraphBuildOptions } from './build_sql.ts';
 import { parquetSource, requireColumns, withDuckDB, type DuckDBSettings } from './duckdb_io.ts';
 import type { HeteroGraph } from './hetero_graph.ts';
-import { loadWith } from './load.ts';
+import { graphFromNidTables } from './load.ts';
 import { graphStats, type GraphStats } from './stats.ts';
 
 export interface GraphBuildInput {
@@ -53,10 +53,13 @@ export async function buildCoListeningGraph(
     await con.run(`CREATE VIEW items AS SELECT * FROM ${itemsSrc}`);
     await con.run(`CREATE VIEW interactions AS SELECT * FROM ${interSrc}`);
     await con.run('SET preserve_insertion_order = false');
+    const sql = graphBuildSql(cfg);
     const t0 = performance.now();
     try {
-      await con.run(`COPY (${graphNodesSql(cfg)}) TO ${sqlString(tmp(nodesPath))} (FORMAT PARQUET)`);
-      await con.run(`COPY (${graphEdgesSql(cfg)}) TO ${sqlString(tmp(edgesPath))} (FORMAT PARQUET)`);
+      await con.run(sql.createNodes);
+      await con.run(sql.createPairs);
+      await con.run(`COPY (${sql.selectNodes}) TO ${sqlString(tmp(nodesPath))} (FORMAT PARQUET)`);
+      await con.run(`COPY (${sql.selectEdges}) TO ${sqlString(tmp(edgesPath))} (FORMAT PARQUET)`);
     } catch (e) {
       await rm(tmp(nodesPath), { force: true });
       await rm(tmp(edgesPath), { force: true });
@@ -64,7 +67,8 @@ export async function buildCoListeningGraph(
     }
     const sqlSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
-    const graph = await loadWith(con, `read_parquet(${sqlString(tmp(nodesPath))})`, `read_parquet(${sqlString(tmp(edgesPath))})`, cfg.nodeTypes);
+    // straight from the integer pair table (no string joins): same graph as loading the files
+    const graph = await graphFromNidTables(con, 'graph_nodes', 'SELECT a, b, co_count FROM graph_pairs', cfg.nodeTypes);
     const loadSeconds = (performance.now() - t1) / 1000;
     const stats = graphStats(graph);
     const statsJson = {

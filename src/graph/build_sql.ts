@@ -89,56 +89,69 @@ function sqlTimestamp(d: Date): string {
   return `TIMESTAMP '${d.toISOString().replace('T', ' ').replace('Z', '')}'`;
 }
 
-/** Graph nodes: every item of the graph types (isolated ones included), ordered by type, item_id. */
-export function graphNodesSql(cfg: GraphBuildConfig): string {
-  return `SELECT item_id, MIN(type) AS type
-FROM items
-WHERE type IN (${cfg.nodeTypes.map(sqlString).join(', ')})
-GROUP BY item_id
-ORDER BY type, item_id`;
+/** The three portable statements of a build (run in order) and the two result queries. */
+export interface GraphBuildSql {
+  /** CREATE TABLE graph_nodes(item_id, type, nid): nodes with a dense global id. */
+  createNodes: string;
+  /** CREATE TABLE graph_pairs(a, b, co_count): one row per unordered node pair, a < b. */
+  createPairs: string;
+  /** SELECT item_id, type FROM graph_nodes in nid order (the nodes file). */
+  selectNodes: string;
+  /** SELECT src, dst, relation, co_count (the edges file). */
+  selectEdges: string;
 }
 
 /**
- * Graph edges (src, dst, relation, co_count), one row per unordered item pair, canonical
- * orientation: src type < dst type, or same type and src item_id < dst item_id; relation =
- * 'srcType-dstType'. Self-pairs cannot appear (strict order); users with one item form none.
+ * The graph build as portable SQL over tables `items` and `interactions`.
+ * - Nodes: every item of the graph types (isolated ones included); nid = rank by (type,
+ *   item_id), so nid order is the canonical orientation: src type < dst type, or same type and
+ *   src item_id < dst item_id. Per-type local ids used by HeteroGraph = nid − first nid of the type.
+ * - Pairs are formed on integer nids (fast hashing), from each user's distinct items of the
+ *   chosen kinds in the window, capped to the user's N most recent (ties broken by nid).
+ *   Self-pairs cannot appear (strict a < b); a user with one item forms none.
+ * - Edges: relation = 'srcType-dstType' (types in alphabetical order); files are unordered.
  */
-export function graphEdgesSql(cfg: GraphBuildConfig): string {
+export function graphBuildSql(cfg: GraphBuildConfig): GraphBuildSql {
   const where = [`x.kind IN (${cfg.edgeKinds.map(sqlString).join(', ')})`];
   if (cfg.windowStart) where.push(`x.ts >= ${sqlTimestamp(cfg.windowStart)}`);
   if (cfg.windowEnd) where.push(`x.ts < ${sqlTimestamp(cfg.windowEnd)}`);
   const capped = cfg.maxItemsPerUser > 0
     ? `capped AS (
-  SELECT user_id, item_id, type
+  SELECT user_id, nid
   FROM (
-    SELECT user_id, item_id, type,
-           ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY last_ts DESC, item_id) AS rn
+    SELECT user_id, nid, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY last_ts DESC, nid) AS rn
     FROM user_items
   ) ranked
   WHERE rn <= ${cfg.maxItemsPerUser}
 )`
-    : `capped AS (SELECT user_id, item_id, type FROM user_items)`;
-  return `WITH nodes AS (
+    : `capped AS (SELECT user_id, nid FROM user_items)`;
+  return {
+    createNodes: `CREATE TABLE graph_nodes AS
+SELECT item_id, type, CAST(ROW_NUMBER() OVER (ORDER BY type, item_id) - 1 AS INTEGER) AS nid
+FROM (
   SELECT item_id, MIN(type) AS type
   FROM items
   WHERE type IN (${cfg.nodeTypes.map(sqlString).join(', ')})
   GROUP BY item_id
-),
-user_items AS (
-  SELECT x.user_id, x.item_id, n.type, MAX(x.ts) AS last_ts
+) u`,
+    createPairs: `CREATE TABLE graph_pairs AS
+WITH user_items AS (
+  SELECT x.user_id, n.nid, MAX(x.ts) AS last_ts
   FROM interactions x
-  JOIN nodes n ON n.item_id = x.item_id
+  JOIN graph_nodes n ON n.item_id = x.item_id
   WHERE ${where.join('\n    AND ')}
-  GROUP BY x.user_id, x.item_id, n.type
+  GROUP BY x.user_id, n.nid
 ),
 ${capped}
-SELECT p.item_id AS src, q.item_id AS dst, p.type || '-' || q.type AS relation,
-       CAST(COUNT(*) AS INTEGER) AS co_count
+SELECT p.nid AS a, q.nid AS b, CAST(COUNT(*) AS INTEGER) AS co_count
 FROM capped p
-JOIN capped q
-  ON p.user_id = q.user_id
- AND (p.type < q.type OR (p.type = q.type AND p.item_id < q.item_id))
-GROUP BY p.item_id, q.item_id, p.type, q.type
-HAVING COUNT(*) >= ${cfg.minCoCount}
-ORDER BY relation, src, dst`;
+JOIN capped q ON p.user_id = q.user_id AND p.nid < q.nid
+GROUP BY p.nid, q.nid
+HAVING COUNT(*) >= ${cfg.minCoCount}`,
+    selectNodes: `SELECT item_id, type FROM graph_nodes ORDER BY nid`,
+    selectEdges: `SELECT s.item_id AS src, d.item_id AS dst, s.type || '-' || d.type AS relation, e.co_count
+FROM graph_pairs e
+JOIN graph_nodes s ON s.nid = e.a
+JOIN graph_nodes d ON d.nid = e.b`,
+  };
 }
