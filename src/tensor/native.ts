@@ -28,9 +28,9 @@ export interface NativeKernels {
     lrT: number, b1: number, b2: number, epsT: number, wd: number): void;
 }
 
-/** Path of the built addon, relative to this file (src/tensor -> native/build/Release). */
-export const ADDON_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native', 'build', 'Release',
-  'hgrec_native.node');
+/** Path of the built addon (src/tensor -> native/build/Release); HGREC_ADDON_PATH overrides it (tests). */
+export const ADDON_PATH = process.env.HGREC_ADDON_PATH ||
+  join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native', 'build', 'Release', 'hgrec_native.node');
 
 let loaded: NativeKernels | null | undefined;
 let loadError = '';
