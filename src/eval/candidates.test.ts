@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { csrFromPairs, csrRow, csrTranspose } from './csr.ts';
 import { targetCatalogue, consumedInTraining, heldOutTargets, itemMask } from './candidates.ts';
-import { warmUsers, popularityTiers, itemCounts, restrictTargetsToTiers } from './groups.ts';
+import { groupMasks, restrictTargetsToTiers } from './groups.ts';
+import { GROUP_WARM, GROUP_COLD, GROUP_INACTIVE } from '../data/groups.ts';
 import { TopKSelector, NO_ITEM } from './topk.ts';
 
 const I = (...v: number[]) => Int32Array.from(v);
@@ -35,24 +36,17 @@ test('candidates: catalogue, training exclusions by kind, targets minus exclusio
   assert.deepEqual([...csrRow(t, 1)], [1]);
 });
 
-test('groups: warm users, popularity tiers with ties, long-tail restriction', () => {
-  const itemType = Uint8Array.of(1, 1, 0);
-  const train = { user: I(0, 2, 2), item: I(2, 2, 1), ts: Float64Array.of(0, 5, 9) };
-  assert.deepEqual([...warmUsers(train, 3, itemType, 1)], [0, 0, 1]);
-  assert.deepEqual([...itemCounts(train, 3)], [0, 1, 2]);
-  assert.deepEqual([...itemCounts(train, 3, 5)], [0, 1, 1]);
-
-  // 10 catalogue items (0..9), popularity 9,8,...; items 6..9 never seen (0); item 10 outside.
-  const counts = Float64Array.of(9, 8, 7, 7, 5, 4, 0, 0, 0, 0, 100);
-  const cat = I(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
-  const tier = popularityTiers(counts, cat, 5);
-  // positions 0..9 → tiers 1,1,2,2,3,3,4,4,5,5; 2 and 3 tie at positions 2–3 → tier 2;
-  // the four zeros (positions 6–9) all take the tier of position 9 → 5.
-  assert.deepEqual([...tier], [1, 1, 2, 2, 3, 3, 5, 5, 5, 5, 0]);
-  const targets = csrFromPairs(I(0, 0, 1), I(0, 4, 1), 2, 11);
+test('groups: masks from the data layer codes, long-tail restriction', () => {
+  const { warm, cold } = groupMasks(Uint8Array.of(GROUP_WARM, GROUP_COLD, GROUP_INACTIVE, GROUP_WARM));
+  assert.deepEqual([...warm], [1, 0, 0, 1]);
+  assert.deepEqual([...cold], [0, 1, 0, 0]);
+  const tier = Uint8Array.of(1, 2, 3, 4, 5, 0);
+  const targets = csrFromPairs(I(0, 0, 0, 1, 1), I(0, 2, 4, 1, 0), 2, 6);
   const tail = restrictTargetsToTiers(targets, tier);
-  assert.deepEqual([...csrRow(tail, 0)], [4]);
+  assert.deepEqual([...csrRow(tail, 0)], [2, 4]);
   assert.deepEqual([...csrRow(tail, 1)], []);
+  assert.deepEqual([...csrRow(restrictTargetsToTiers(targets, tier, [2]), 1)], [1]);
+  assert.throws(() => restrictTargetsToTiers(targets, new Uint8Array(3)), /itemTier expected length nItems = 6, got 3/);
 });
 
 test('TopKSelector: score, then tie-break, then lower id; exclusions; padding', () => {

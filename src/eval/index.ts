@@ -1,7 +1,7 @@
 // Offline evaluation (SPEC §6): candidate set, exclusions, targets, groups, metrics, baselines.
 export { csrFromPairs, csrRow, csrRowLength, csrTranspose, csrFilterCols, emptyCsr, type Csr } from './csr.ts';
 export { targetCatalogue, itemMask, consumedInTraining, heldOutTargets, type InteractionArrays } from './candidates.ts';
-export { warmUsers, itemCounts, popularityTiers, restrictTargetsToTiers, LONG_TAIL_TIERS } from './groups.ts';
+export { groupMasks, restrictTargetsToTiers, LONG_TAIL_TIERS } from './groups.ts';
 export { NO_ITEM, TopKSelector, type Rankings } from './topk.ts';
 export {
   evaluateRankings, evaluateGroups, DEFAULT_CUTOFFS, GROUP_NAMES,

@@ -51,6 +51,12 @@ test('evaluateRankings: groups, empty group gives null metrics and users 0', () 
   close(r.longTail.recall10, 0.5);
   close(r.longTail.cov, 4 / 8); // u1 {0,5,2} ∪ u2 {0,1,2}; u0 is out of this group
 
+  // An explicit cold mask (e.g. inactive users excluded) replaces "not warm".
+  const r2 = evaluateGroups(rankings, targets, { catalogue, warm, cold: Uint8Array.of(0, 0, 0, 1, 0), itemTier: tier, cutoffs: small });
+  assert.equal(r2.cold.users, 0);
+  assert.equal(r2.cold.hr10, null);
+  assert.equal(r2.all.users, 3);
+
   const none = evaluateRankings(rankings, targets, { catalogue, member: new Uint8Array(5), cutoffs: small });
   assert.deepEqual(none, { users: 0, unranked: 0, hr10: null, mrr: null, cov: null, ndcg10: null, recall10: null });
   const agg = aggregateSeeds([none, none]);

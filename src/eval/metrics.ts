@@ -157,8 +157,10 @@ export function evaluateRankings(rankings: Rankings, targets: Csr, opts: Evaluat
 
 export interface GroupOptions {
   catalogue: Int32Array;
-  /** [nUsers] 1 = warm, 0 = cold. */
+  /** [nUsers] 0/1 warm mask (see groupMasks). */
   warm: Uint8Array;
+  /** [nUsers] 0/1 cold mask (default: every user not warm). */
+  cold?: Uint8Array;
   /** [nItems] popularity tier per item (1 head .. 5 tail, 0 outside the catalogue). */
   itemTier: Uint8Array;
   longTailTiers?: readonly number[];
@@ -166,14 +168,18 @@ export interface GroupOptions {
 }
 
 /**
- * Warm, cold, all and long-tail metrics of one model (one seed).
+ * Warm, cold, all and long-tail metrics of one model (one seed). "all" is every user with
+ * targets, whatever their group.
  * Long tail: every user (warm and cold) evaluated on their targets in tiers 3–5 only; users
  * with no such target are excluded from that group; coverage is over the same catalogue.
  */
 export function evaluateGroups(rankings: Rankings, targets: Csr, opts: GroupOptions): GroupReport {
   const { catalogue, warm, cutoffs } = opts;
-  const cold = new Uint8Array(warm.length);
-  for (let u = 0; u < warm.length; u++) cold[u] = warm[u] ? 0 : 1;
+  let cold = opts.cold;
+  if (cold === undefined) {
+    cold = new Uint8Array(warm.length);
+    for (let u = 0; u < warm.length; u++) cold[u] = warm[u] ? 0 : 1;
+  }
   const tail = restrictTargetsToTiers(targets, opts.itemTier, opts.longTailTiers ?? LONG_TAIL_TIERS);
   return {
     warm: evaluateRankings(rankings, targets, { catalogue, member: warm, cutoffs }),

@@ -15,7 +15,7 @@ import { VectorKnn } from './vector_knn.ts';
 // - users 10..13: audiobook 0 + audiobook 5 (recent, day 200) → 5 is the popular item of the last 90 days
 // - users 16..19: audiobook 1 + audiobook 4      → audiobook 1 implies audiobook 4
 // - user 14: podcast 7 only (cold); user 15: audiobook 1 only (warm)
-const DAY = 86_400;
+const DAY = 86_400_000; // ts in ms, as the data layer
 function planted(): TrainSet {
   const user: number[] = [], item: number[] = [], ts: number[] = [];
   const add = (u: number, i: number, day: number) => { user.push(u); item.push(i); ts.push(day * DAY); };

@@ -8,7 +8,7 @@ import { candidatesOf, checkRecommendArgs, checkTrainSet, type Recommender, type
 export interface PopularityOptions {
   /** Window length in days, counted back from the last training time stamp (default 90). */
   windowDays?: number;
-  /** Time-stamp units per day (default 86 400: unix seconds; 86 400 000 for milliseconds). */
+  /** Time-stamp units per day (default 86 400 000: milliseconds, as the data layer's ts; 86 400 for seconds). */
   tsPerDay?: number;
   /** Interaction kinds that count (default: all). */
   kinds?: readonly number[];
@@ -27,7 +27,7 @@ export class Popularity implements Recommender {
 
   constructor(private readonly opts: PopularityOptions = {}) {
     this.windowDays = opts.windowDays ?? 90;
-    this.tsPerDay = opts.tsPerDay ?? 86_400;
+    this.tsPerDay = opts.tsPerDay ?? 86_400_000;
     if (!(this.windowDays > 0)) throw new Error(`Popularity: windowDays expected > 0, got ${this.windowDays}`);
     if (!(this.tsPerDay > 0)) throw new Error(`Popularity: tsPerDay expected > 0, got ${this.tsPerDay}`);
   }
