@@ -22,7 +22,7 @@ export interface Duck {
   close(): void;
 }
 
-/** Opens an in-memory DuckDB (UTC: the ICU extension is not loaded) with the given limits. */
+/** Opens an in-memory DuckDB (HGREC_TRACE_SQL=1 logs each statement's time to stderr) (UTC: the ICU extension is not loaded) with the given limits. */
 export async function openDuck(opts: DuckOptions = {}): Promise<Duck> {
   // no TimeZone setting: it needs the ICU extension (not autoloadable offline); without ICU DuckDB works in UTC
   const config: Record<string, string> = { threads: String(opts.threads ?? 2) };
@@ -30,9 +30,15 @@ export async function openDuck(opts: DuckOptions = {}): Promise<Duck> {
   if (opts.tempDir) config.temp_directory = opts.tempDir;
   const instance = await DuckDBInstance.create(':memory:', config);
   const conn = await instance.connect();
+  const trace = !!process.env.HGREC_TRACE_SQL;
   return {
     conn,
-    async run(sql) { await conn.run(sql); },
+    async run(sql) {
+      if (!trace) { await conn.run(sql); return; }
+      const t = performance.now();
+      await conn.run(sql);
+      process.stderr.write(`[duck ${((performance.now() - t) / 1000).toFixed(3)} s] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+    },
     async rows(sql) {
       const r = await conn.runAndReadAll(sql);
       return r.getRowObjectsJson() as Record<string, unknown>[];
