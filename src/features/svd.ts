@@ -11,7 +11,7 @@
 // values and the matching component columns are zero.
 
 import { sgemm } from '../tensor/kernels.ts';
-import { spmm, spmmT, type Csr } from './csr.ts';
+import { spmm, transposeCsr, type Csr } from './csr.ts';
 import { symmetricEigen } from './linalg.ts';
 import { makeRng } from './rng.ts';
 
@@ -25,12 +25,16 @@ export interface LinearOperator {
   mulT(y: Float32Array, L: number, out: Float32Array): void;
 }
 
-/** The operator of a CSR matrix (sparse loops). */
+/**
+ * The operator of a CSR matrix (sparse loops). Keeps Aᵀ in CSR form too (one extra copy of
+ * the non-zeros) so both products are row-gathers.
+ */
 export function csrOperator(a: Csr): LinearOperator {
+  let at: Csr | null = null;
   return {
     rows: a.rows, cols: a.cols,
     mul: (x, L, out) => { spmm(a, x, L, out); },
-    mulT: (y, L, out) => { spmmT(a, y, L, out); },
+    mulT: (y, L, out) => { spmm(at ??= transposeCsr(a), y, L, out); },
   };
 }
 

@@ -7,7 +7,9 @@
 // never zero); each row is L2-normalised. A document with no known term is an empty row.
 
 import type { Csr } from './csr.ts';
-import { DEFAULT_TOKENIZER, forEachTerm, tokenizerConfig, type TokenizerConfig } from './tokenize.ts';
+import {
+  DEFAULT_TOKENIZER, forEachBigram, forEachSegmentTerm, segmentText, tokenizerConfig, type TokenizerConfig,
+} from './tokenize.ts';
 
 export interface TfidfConfig {
   readonly tokenizer: TokenizerConfig;
@@ -64,34 +66,84 @@ export function makeTfidfModel(config: TfidfConfig, vocab: string[], idf: Float3
   return { config, vocab, index, idf, numDocs };
 }
 
+/** Growable Int32Array. */
+class IntBuf {
+  data = new Int32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) { const d = new Int32Array(this.data.length * 2); d.set(this.data); this.data = d; }
+    this.data[this.length++] = v;
+  }
+}
+
+/** Per-segment cache bound: cleared when it grows past this many segments. */
+const SEGMENT_CACHE_MAX = 1 << 20;
+
 /**
  * Fits the vocabulary and idf on a corpus. Throws when nothing survives the document
  * frequency filter (e.g. minDf=2 on a handful of unrelated documents).
+ * Words repeat, so each segment's unigram + n-gram ids are computed once and cached.
  * Example: const m = fitTfidf(['red apple', 'green apple'], tfidfConfig({ minDf: 1 }));
  */
 export function fitTfidf(docs: readonly string[], config: TfidfConfig = DEFAULT_TFIDF): TfidfModel {
-  const df = new Map<string, number>();
-  const seen = new Set<string>();
-  for (const d of docs) {
-    seen.clear();
-    forEachTerm(d ?? '', config.tokenizer, (t) => seen.add(t));
-    for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
+  const cfg = config.tokenizer;
+  const termId = new Map<string, number>();
+  const termStr: string[] = [];
+  const df = new IntBuf();
+  const lastDoc = new IntBuf();
+  const idOf = (t: string): number => {
+    let id = termId.get(t);
+    if (id === undefined) {
+      id = termStr.length;
+      termId.set(t, id);
+      termStr.push(t);
+      df.push(0);
+      lastDoc.push(-1);
+    }
+    return id;
+  };
+  const segCache = new Map<string, Int32Array>();
+  const segIds: number[] = [];
+  const pushSeg = (t: string): void => { segIds.push(idOf(t)); };
+  const see = (id: number, d: number): void => {
+    if (lastDoc.data[id] !== d) { lastDoc.data[id] = d; df.data[id]++; }
+  };
+  for (let d = 0; d < docs.length; d++) {
+    const { segments, pieces } = segmentText(docs[d] ?? '');
+    for (const seg of segments) {
+      let ids = segCache.get(seg);
+      if (!ids) {
+        segIds.length = 0;
+        forEachSegmentTerm(seg, cfg, pushSeg);
+        ids = Int32Array.from(segIds);
+        if (segCache.size >= SEGMENT_CACHE_MAX) segCache.clear();
+        segCache.set(seg, ids);
+      }
+      for (let k = 0; k < ids.length; k++) see(ids[k], d);
+    }
+    forEachBigram(pieces, cfg, (t) => see(idOf(t), d));
   }
   const N = docs.length;
   const maxDf = config.maxDfRatio * N;
-  const kept: [string, number][] = [];
-  for (const [t, c] of df) if (c >= config.minDf && c <= maxDf) kept.push([t, c]);
+  const kept: number[] = [];
+  for (let id = 0; id < termStr.length; id++) {
+    const c = df.data[id];
+    if (c >= config.minDf && c <= maxDf) kept.push(id);
+  }
   if (kept.length === 0) {
-    throw new Error(`fitTfidf: vocabulary is empty: ${df.size} distinct terms in ${N} documents, none with ` +
+    throw new Error(`fitTfidf: vocabulary is empty: ${termStr.length} distinct terms in ${N} documents, none with ` +
       `minDf=${config.minDf} <= df <= maxDfRatio*N=${maxDf}; lower minDf or give more text`);
   }
-  kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  kept.sort((a, b) => df.data[b] - df.data[a] || (termStr[a] < termStr[b] ? -1 : termStr[a] > termStr[b] ? 1 : 0));
   if (kept.length > config.maxFeatures) kept.length = config.maxFeatures;
-  const vocab = kept.map((k) => k[0]);
+  const vocab = kept.map((id) => termStr[id]);
   const idf = new Float32Array(vocab.length);
-  for (let i = 0; i < kept.length; i++) idf[i] = Math.log((1 + N) / (1 + kept[i][1])) + 1;
+  for (let i = 0; i < kept.length; i++) idf[i] = Math.log((1 + N) / (1 + df.data[kept[i]])) + 1;
   return makeTfidfModel(config, vocab, idf, N);
 }
+
+/** Per-model transform scratch: segment -> known column ids (unknown terms dropped). */
+const transformCaches = new WeakMap<TfidfModel, Map<string, Int32Array>>();
 
 /**
  * TF-IDF rows of documents. docs: [N] -> CSR [N, V], each non-empty row of unit L2 norm,
@@ -100,29 +152,47 @@ export function fitTfidf(docs: readonly string[], config: TfidfConfig = DEFAULT_
  */
 export function tfidfTransform(model: TfidfModel, docs: readonly string[]): Csr {
   const { index, idf } = model;
+  const cfg = model.config.tokenizer;
   const sub = model.config.sublinearTf;
+  const V = model.vocab.length;
+  let segCache = transformCaches.get(model);
+  if (!segCache) { segCache = new Map(); transformCaches.set(model, segCache); }
   const indptr = new Int32Array(docs.length + 1);
   let cap = 1024;
   let indices = new Int32Array(cap);
   let values = new Float32Array(cap);
   let nnz = 0;
-  const counts = new Map<number, number>();
+  const count = new Int32Array(V);
+  const touched = new Int32Array(V); // ids seen in the current document: touched[0 .. nt)
+  let nt = 0;
+  const segIds: number[] = [];
+  const pushSeg = (t: string): void => { const j = index.get(t); if (j !== undefined) segIds.push(j); };
+  const add = (j: number): void => { if (count[j]++ === 0) touched[nt++] = j; };
   for (let i = 0; i < docs.length; i++) {
-    counts.clear();
-    forEachTerm(docs[i] ?? '', model.config.tokenizer, (t) => {
-      const j = index.get(t);
-      if (j !== undefined) counts.set(j, (counts.get(j) ?? 0) + 1);
-    });
-    const cols = Array.from(counts.keys()).sort((a, b) => a - b);
-    if (nnz + cols.length > cap) {
-      while (nnz + cols.length > cap) cap *= 2;
+    const { segments, pieces } = segmentText(docs[i] ?? '');
+    for (const seg of segments) {
+      let ids = segCache.get(seg);
+      if (!ids) {
+        segIds.length = 0;
+        forEachSegmentTerm(seg, cfg, pushSeg);
+        ids = Int32Array.from(segIds);
+        if (segCache.size >= SEGMENT_CACHE_MAX) segCache.clear();
+        segCache.set(seg, ids);
+      }
+      for (let k = 0; k < ids.length; k++) add(ids[k]);
+    }
+    forEachBigram(pieces, cfg, (t) => { const j = index.get(t); if (j !== undefined) add(j); });
+    touched.subarray(0, nt).sort();
+    if (nnz + nt > cap) {
+      while (nnz + nt > cap) cap *= 2;
       const ni = new Int32Array(cap); ni.set(indices.subarray(0, nnz)); indices = ni;
       const nv = new Float32Array(cap); nv.set(values.subarray(0, nnz)); values = nv;
     }
     let ss = 0;
-    for (let k = 0; k < cols.length; k++) {
-      const j = cols[k];
-      const tf = counts.get(j)!;
+    for (let k = 0; k < nt; k++) {
+      const j = touched[k];
+      const tf = count[j];
+      count[j] = 0;
       const w = (sub ? 1 + Math.log(tf) : tf) * idf[j];
       indices[nnz + k] = j;
       values[nnz + k] = w;
@@ -130,10 +200,11 @@ export function tfidfTransform(model: TfidfModel, docs: readonly string[]): Csr 
     }
     if (ss > 0) {
       const inv = 1 / Math.sqrt(ss);
-      for (let k = 0; k < cols.length; k++) values[nnz + k] *= inv;
+      for (let k = 0; k < nt; k++) values[nnz + k] *= inv;
     }
-    nnz += cols.length;
+    nnz += nt;
+    nt = 0;
     indptr[i + 1] = nnz;
   }
-  return { rows: docs.length, cols: model.vocab.length, indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) };
+  return { rows: docs.length, cols: V, indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) };
 }

@@ -44,27 +44,41 @@ export function normalizeText(s: string): string {
   return s.normalize('NFKC').toLowerCase();
 }
 
-/** A word with a flag telling whether it is one character of a spaceless run. */
-interface Piece { text: string; spaceless: boolean; run: number }
+/** Marks a segment key as a spaceless run (never occurs in normalised words). */
+const RUN_MARK = '\u0000';
 
-/** Words of a text after normalisation; spaceless scripts give one piece per character. */
-function pieces(text: string): Piece[] {
-  const out: Piece[] = [];
-  let run = 0;
+/**
+ * A text split into segments and pieces. A segment is a word, or a whole spaceless run
+ * (key prefixed with U+0000); a piece is a word or one character of a run. Word unigrams and
+ * character n-grams depend on the segment only (so they can be cached per segment); bigrams
+ * join consecutive pieces.
+ */
+export interface Segmented {
+  readonly segments: string[];
+  readonly pieces: string[];
+}
+
+/** Splits a text (normalised inside) into segments and pieces. */
+export function segmentText(text: string): Segmented {
+  const segments: string[] = [];
+  const pieces: string[] = [];
   for (const m of normalizeText(text).matchAll(WORD_RE)) {
     const w = m[0];
-    if (!SPACELESS_RE.test(w)) { out.push({ text: w, spaceless: false, run: run++ }); continue; }
+    if (!SPACELESS_RE.test(w)) { segments.push(w); pieces.push(w); continue; }
     for (const part of w.split(SPLIT_RE)) {
       if (part === '') continue;
       if (SPACELESS_RE.test(part)) {
-        // Keep combining marks (Thai vowels/tones) attached to the preceding character.
-        const chars = part.match(/\P{M}\p{M}*/gu) ?? [];
-        const r = run++;
-        for (const ch of chars) out.push({ text: ch, spaceless: true, run: r });
-      } else out.push({ text: part, spaceless: false, run: run++ });
+        segments.push(RUN_MARK + part);
+        for (const ch of runChars(part)) pieces.push(ch);
+      } else { segments.push(part); pieces.push(part); }
     }
   }
-  return out;
+  return { segments, pieces };
+}
+
+/** Characters of a spaceless run, combining marks (Thai vowels/tones) kept with their base. */
+function runChars(run: string): string[] {
+  return run.match(/\P{M}\p{M}*/gu) ?? [];
 }
 
 /**
@@ -72,10 +86,10 @@ function pieces(text: string): Piece[] {
  * Example: words('Hello, Wörld! 東京') -> ['hello', 'wörld', '東', '京']
  */
 export function words(text: string): string[] {
-  return pieces(text).map((p) => p.text);
+  return segmentText(text).pieces;
 }
 
-/** Character n-grams (code points) of s for n in [lo, hi]; if s is shorter than lo, s itself. */
+/** Character n-grams (code points) of cps for n in [lo, hi]; if it is shorter than lo, the whole. */
 function charNgrams(cps: string[], lo: number, hi: number, emit: (t: string) => void): void {
   if (cps.length < lo) { emit(cps.join('')); return; }
   for (let n = lo; n <= hi && n <= cps.length; n++) {
@@ -83,35 +97,49 @@ function charNgrams(cps: string[], lo: number, hi: number, emit: (t: string) => 
   }
 }
 
+const SURROGATE_RE = /[\uD800-\uDFFF]/;
+
+/** Same as charNgrams over a string; substring fast path when every code point is one unit. */
+function stringNgrams(s: string, lo: number, hi: number, emit: (t: string) => void): void {
+  if (SURROGATE_RE.test(s)) { charNgrams(Array.from(s), lo, hi, emit); return; }
+  if (s.length < lo) { emit(s); return; }
+  for (let n = lo; n <= hi && n <= s.length; n++) {
+    for (let i = 0; i + n <= s.length; i++) emit(s.substring(i, i + n));
+  }
+}
+
 /**
- * Calls emit for every term occurrence of a text, in order. Terms are namespaced so the
- * kinds never collide: `w:<word>`, `b:<word> <word>` (adjacent words), `c:<n-gram>` where
- * word n-grams are taken over ` word ` (space-padded, like a word-boundary analyser) and
- * spaceless runs are n-grammed as a whole (padded too), with n in [charMin, charMax].
- * Emoji and punctuation produce nothing.
+ * Calls emit for the unigram and character n-gram terms of one segment (see segmentText):
+ * `w:<word>` and `c:<n-gram>` over ` word ` (space-padded, like a word-boundary analyser);
+ * a spaceless run gives `w:<char>` per character and n-grams over the whole padded run.
+ */
+export function forEachSegmentTerm(segment: string, cfg: TokenizerConfig, emit: (term: string) => void): void {
+  const cEmit = (t: string): void => emit('c:' + t);
+  if (segment.startsWith(RUN_MARK)) {
+    const chars = runChars(segment.slice(1));
+    for (const ch of chars) emit('w:' + ch);
+    if (cfg.charMin > 0) charNgrams([' ', ...chars, ' '], cfg.charMin, cfg.charMax, cEmit);
+    return;
+  }
+  emit('w:' + segment);
+  if (cfg.charMin > 0) stringNgrams(' ' + segment + ' ', cfg.charMin, cfg.charMax, cEmit);
+}
+
+/** Calls emit for the bigram terms `b:<piece> <piece>` of consecutive pieces (if enabled). */
+export function forEachBigram(pieces: readonly string[], cfg: TokenizerConfig, emit: (term: string) => void): void {
+  if (!cfg.wordBigrams) return;
+  for (let i = 0; i + 1 < pieces.length; i++) emit('b:' + pieces[i] + ' ' + pieces[i + 1]);
+}
+
+/**
+ * Calls emit for every term occurrence of a text: per segment its unigrams and character
+ * n-grams (in [charMin, charMax] code points; 0 = off), then the word bigrams. Terms are
+ * namespaced (`w:`, `c:`, `b:`) so kinds never collide. Emoji and punctuation produce nothing.
  */
 export function forEachTerm(text: string, cfg: TokenizerConfig, emit: (term: string) => void): void {
-  const ps = pieces(text);
-  for (let i = 0; i < ps.length; i++) {
-    emit('w:' + ps[i].text);
-    if (cfg.wordBigrams && i + 1 < ps.length) emit('b:' + ps[i].text + ' ' + ps[i + 1].text);
-  }
-  if (cfg.charMin <= 0) return;
-  const cEmit = (t: string): void => emit('c:' + t);
-  for (let i = 0; i < ps.length;) {
-    if (!ps[i].spaceless) {
-      charNgrams([' ', ...Array.from(ps[i].text), ' '], cfg.charMin, cfg.charMax, cEmit);
-      i++;
-      continue;
-    }
-    // A spaceless run: n-grams over its characters (each character may be several code points).
-    let j = i;
-    const chars: string[] = [' '];
-    while (j < ps.length && ps[j].spaceless && ps[j].run === ps[i].run) chars.push(ps[j++].text);
-    chars.push(' ');
-    charNgrams(chars, cfg.charMin, cfg.charMax, cEmit);
-    i = j;
-  }
+  const { segments, pieces } = segmentText(text);
+  for (const seg of segments) forEachSegmentTerm(seg, cfg, emit);
+  forEachBigram(pieces, cfg, emit);
 }
 
 /** All term occurrences of a text as an array (see {@link forEachTerm}). */
