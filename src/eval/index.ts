@@ -14,3 +14,6 @@ export { ItemKnn, type ItemKnnOptions } from './baselines/itemknn.ts';
 export { Ease, EaseTooLargeError, easeMemoryBytes, type EaseOptions } from './baselines/ease.ts';
 export { VectorKnn, type VectorKnnOptions } from './baselines/vector_knn.ts';
 export { spdInverse } from './baselines/spd_inverse.ts';
+export { buildEvalContext, evaluateModel, type EvalContext, type EvalContextOptions, type ModelRun } from './protocol.ts';
+export { MODEL_NAMES, toQualityBenchJson, type ModelName, type BenchGroup, type QualityBenchJson, type ReportJson } from './report_types.ts';
+export { spdInverseF32 } from './baselines/spd_inverse_f32.ts';
