@@ -22,6 +22,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     repeats: { type: 'string', default: '1' },
     'no-baseline': { type: 'boolean', default: false },
+    'baseline-timeout': { type: 'string', default: '900' },
     child: { type: 'string' }, // internal: run one build with this cap and print its JSON
   },
 });
@@ -60,9 +61,13 @@ if (values.child !== undefined) {
   } else log(`reusing data in ${dataDir}`);
 
   const self = fileURLToPath(import.meta.url);
-  const runChild = (cap: number): BuildFigures => {
+  const runChild = (cap: number, timeoutS = 0): BuildFigures | null => {
     const res = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', String(cap), '--data-dir', dataDir],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24, timeout: timeoutS * 1000, killSignal: 'SIGKILL' });
+    if (res.error || res.signal) {
+      log(`child build (cap ${cap}) stopped: ${res.error?.message ?? res.signal} (timeout ${timeoutS} s)`);
+      return null;
+    }
     if (res.status !== 0) throw new Error(`bench/graph_build: child build (cap ${cap}) failed with status ${res.status}`);
     const lines = res.stdout.trim().split('\n');
     return JSON.parse(lines[lines.length - 1]!) as BuildFigures;
@@ -70,12 +75,14 @@ if (values.child !== undefined) {
   const repeats = Number(values.repeats);
   const capped: BuildFigures[] = [];
   for (let i = 0; i < repeats; i++) {
-    capped.push(runChild(50));
+    capped.push(runChild(50)!);
     log(`cap 50: ${JSON.stringify(capped[i])}`);
   }
   let base: BuildFigures | null = null;
+  let baselineNote = 'skipped (--no-baseline)';
   if (!values['no-baseline']) {
-    base = runChild(0);
+    base = runChild(0, Number(values['baseline-timeout']));
+    baselineNote = base ? 'ok' : `did not finish within ${values['baseline-timeout']} s`;
     log(`uncapped: ${JSON.stringify(base)}`);
   }
   const pick = capped.find((c) => c.build_s === median(capped.map((x) => x.build_s)))!;
@@ -91,6 +98,7 @@ if (values.child !== undefined) {
     baseline_uncapped_build_s: base ? Number(base.build_s.toFixed(2)) : null,
     baseline_uncapped_edges: base ? base.edges : null,
     baseline_uncapped_peak_rss_mb: base ? Math.round(base.peak_rss_mb) : null,
+    baseline_note: baselineNote,
     users: Number(values.users), podcasts: Number(values.podcasts), audiobooks: Number(values.audiobooks),
     mean_events: Number(values['mean-events']), generate_s: genS ? Number(genS.toFixed(1)) : null, repeats,
   }));

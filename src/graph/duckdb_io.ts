@@ -66,6 +66,12 @@ export async function readIntColumns(con: DuckDBConnection, sql: string, numCols
     for (let c = 0; c < numCols; c++) {
       const v = chunk.getColumnVector(c);
       const out = cols[c]!;
+      // fast path: the vector's own Int32Array (node-api keeps it as `items`); NULLs checked below
+      const raw = (v as unknown as { items?: unknown }).items;
+      if (raw instanceof Int32Array && raw.length === rows && !hasNull(v, rows)) {
+        out.set(raw, n);
+        continue;
+      }
       for (let i = 0; i < rows; i++) {
         const x = v.getItem(i);
         if (typeof x !== 'number') throw new Error(`readIntColumns: column ${c} row ${n + i} is ${x === null ? 'NULL' : typeof x}, expected INTEGER`);
@@ -75,4 +81,12 @@ export async function readIntColumns(con: DuckDBConnection, sql: string, numCols
     n += rows;
   }
   return cols.map((c) => c.slice(0, n));
+}
+
+// True when any of the first `rows` items is NULL (validity mask, when the vector has one).
+function hasNull(v: { getItem(i: number): unknown }, rows: number): boolean {
+  const validity = (v as unknown as { validity?: { itemValid?(i: number): boolean } }).validity;
+  if (!validity || typeof validity.itemValid !== 'function') return true; // unknown layout: take the checked path
+  for (let i = 0; i < rows; i++) if (!validity.itemValid(i)) return true;
+  return false;
 }

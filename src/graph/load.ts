@@ -26,7 +26,7 @@ export async function loadHeteroGraph(nodesPath: string, edgesPath: string, opts
       SELECT item_id, type, CAST(ROW_NUMBER() OVER (ORDER BY type, item_id) - 1 AS INTEGER) AS nid
       FROM (SELECT item_id, MIN(type) AS type FROM ${nodesSrc} ${filter} GROUP BY item_id) u`);
     return graphFromNidTables(con, 'g_nodes', `
-      SELECT s.nid, d.nid, CAST(e.co_count AS INTEGER)
+      SELECT s.nid, d.nid, CAST(COALESCE(e.co_count, 1) AS INTEGER)
       FROM ${edgesSrc} e JOIN g_nodes s ON s.item_id = e.src JOIN g_nodes d ON d.item_id = e.dst`, opts.nodeTypes);
   });
 }
