@@ -1,0 +1,190 @@
+// Exact top-K by brute force: score a block of item rows, select from the block while it is
+// still in cache, move on. Exact search over 250k x 128 floats reads 128 MB per query, so it is
+// memory-bound; the block keeps the scores in L1/L2 and the selection costs one comparison per
+// item. Single queries use the wasm SIMD kernel (wasm_scorer.ts) because OpenBLAS 0.3.21's
+// sgemm with M=1 packs the whole item matrix (measured 5x slower); batches of >= 8 queries go
+// through the project GEMM, where BLAS is at its best. This is the reference every ANN index
+// is checked against and the default for catalogues up to a few hundred thousand items.
+import { sgemm } from '../tensor/kernels.ts';
+import { TopKSelector } from './select.ts';
+import { WasmScorer, wasmScorerSupported } from './wasm_scorer.ts';
+import {
+  checkBatchExclusions, checkK, checkQuery, checkQueryBatch, describe, sortedExclusion,
+  type BatchQueryOptions, type QueryOptions, type TopK, type TopKResult,
+} from './topk.ts';
+
+/** Tuning knobs of ExactTopK (defaults are measured on the bench, see bench/retrieval.ts). */
+export interface ExactTopKOptions {
+  /** Single-query scoring kernel: 'auto' (default) = 'wasm' when supported (dim % 8 == 0), else 'sgemm'. */
+  kernel?: 'auto' | 'wasm' | 'sgemm';
+  /** Threads for single queries on the wasm kernel: 1 (default) or 2 (one worker thread). */
+  threads?: 1 | 2;
+  /** Item rows scored per kernel call for a single query; 0 = all rows in one call. */
+  blockRows?: number;
+  /** Upper bound on B * rows floats of the score block in queryBatch (default 262144 = 1 MB). */
+  batchBlockFloats?: number;
+}
+
+const DEFAULT_BLOCK_ROWS = 4096;
+/** Below this many items a second thread costs more than it saves. */
+const MIN_ROWS_FOR_WORKER = 16384;
+/** Batches smaller than this run as single queries (the wasm kernel beats GEMM there). */
+const MIN_GEMM_BATCH = 8;
+const DEFAULT_BATCH_BLOCK_FLOATS = 262144;
+
+/**
+ * Exact dot-product top-K over item vectors held in memory. With the wasm kernel the vectors
+ * are copied into wasm memory (read them back from `.vectors`); with 'sgemm' they are used in
+ * place and must not be mutated. Deterministic: equal scores rank the lower id first. Call
+ * dispose() when done if threads = 2 (stops the worker).
+ * vectors: [N, D] row-major, every value finite.
+ * @example
+ * const index = new ExactTopK(itemVecs, 128);
+ * const { ids, scores } = index.query(userVec, 10, { exclude: consumed });
+ */
+export class ExactTopK implements TopK {
+  readonly kind = 'exact' as const;
+  readonly size: number;
+  readonly dim: number;
+  readonly vectors: Float32Array;
+  private blockRows: number;
+  private readonly batchBlockFloats: number;
+  /** The single-query kernel in use. */
+  readonly kernel: 'wasm' | 'sgemm';
+  private scores: Float32Array;
+  private readonly selector = new TopKSelector(16);
+  private readonly scorer: WasmScorer | null;
+
+  constructor(vectors: Float32Array, dim: number, opts: ExactTopKOptions = {}) {
+    const op = 'ExactTopK';
+    if (!(vectors instanceof Float32Array)) throw new TypeError(`${op}: vectors must be a Float32Array [N, D], got ${describe(vectors)}`);
+    if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`${op}: dim must be an integer >= 1, got ${dim}`);
+    if (vectors.length % dim !== 0) {
+      throw new RangeError(`${op}: vectors length ${vectors.length} is not a multiple of dim ${dim}`);
+    }
+    for (let i = 0; i < vectors.length; i++) {
+      if (!Number.isFinite(vectors[i])) {
+        throw new RangeError(`${op}: vectors[${Math.floor(i / dim)}, ${i % dim}] must be finite, got ${vectors[i]}`);
+      }
+    }
+    const blockRows = opts.blockRows ?? DEFAULT_BLOCK_ROWS;
+    if (!Number.isInteger(blockRows) || blockRows < 0) throw new RangeError(`${op}: opts.blockRows must be an integer >= 0, got ${blockRows}`);
+    const bbf = opts.batchBlockFloats ?? DEFAULT_BATCH_BLOCK_FLOATS;
+    if (!Number.isInteger(bbf) || bbf < 1) throw new RangeError(`${op}: opts.batchBlockFloats must be an integer >= 1, got ${bbf}`);
+    const kernel = opts.kernel ?? 'auto';
+    if (kernel !== 'auto' && kernel !== 'wasm' && kernel !== 'sgemm') {
+      throw new RangeError(`${op}: opts.kernel must be 'auto', 'wasm' or 'sgemm', got ${String(kernel)}`);
+    }
+    const threads = opts.threads ?? 1;
+    if (threads !== 1 && threads !== 2) throw new RangeError(`${op}: opts.threads must be 1 or 2, got ${String(threads)}`);
+    this.dim = dim;
+    this.size = vectors.length / dim;
+    const wasmOk = wasmScorerSupported(this.size, dim);
+    if (kernel === 'wasm' && !wasmOk) {
+      throw new RangeError(`${op}: opts.kernel 'wasm' needs WebAssembly SIMD, dim % 8 == 0 and < 4 GiB of vectors; got dim ${dim}, ${this.size} rows`);
+    }
+    this.kernel = kernel === 'sgemm' || !wasmOk ? 'sgemm' : 'wasm';
+    this.scorer = this.kernel === 'wasm'
+      ? new WasmScorer(vectors, this.size, dim, threads === 2 && this.size >= MIN_ROWS_FOR_WORKER ? 2 : 1)
+      : null;
+    this.vectors = this.scorer ? this.scorer.vectors : vectors;
+    this.blockRows = blockRows === 0 ? Math.max(1, this.size) : Math.min(blockRows, Math.max(1, this.size));
+    if (this.scorer && this.blockRows % 4 !== 0 && this.blockRows < this.size) this.blockRows += 4 - (this.blockRows % 4);
+    this.batchBlockFloats = bbf;
+    this.scores = new Float32Array(this.blockRows);
+  }
+
+  /** See TopK.query. q: [D] -> [min(k, N - excluded)] */
+  query(q: Float32Array, k: number, opts?: QueryOptions): TopKResult {
+    const op = 'ExactTopK.query';
+    checkQuery(op, 'q', q, this.dim);
+    checkK(op, k);
+    const ex = sortedExclusion(op, opts?.exclude, this.size);
+    const sel = this.selector;
+    sel.reset(Math.min(k, Math.max(1, this.size)));
+    if (this.scorer) return this.queryWasm(this.scorer, q, ex, sel);
+    const N = this.size, D = this.dim, R = this.blockRows, X = this.vectors, buf = this.scores;
+    let p = 0;
+    for (let start = 0; start < N; start += R) {
+      const rows = Math.min(R, N - start);
+      // buf[0, rows] = q[1, D] @ X[start:start+rows, D]^T
+      sgemm(false, true, 1, rows, D, 1, q, D, X.subarray(start * D, (start + rows) * D), D, 0, buf, rows);
+      const end = start + rows;
+      while (p < ex.length && ex[p] < end) buf[ex[p++] - start] = NaN;
+      sel.offerAscending(buf, 0, rows, start);
+    }
+    return sel.result();
+  }
+
+  /**
+   * See TopK.queryBatch. B >= 8: one GEMM per block of item rows for all B queries, else B
+   * single queries. Q: [B, D]
+   */
+  queryBatch(Q: Float32Array, B: number, k: number, opts?: BatchQueryOptions): TopKResult[] {
+    const op = 'ExactTopK.queryBatch';
+    checkQueryBatch(op, Q, B, this.dim);
+    checkK(op, k);
+    checkBatchExclusions(op, opts, B);
+    if (B < MIN_GEMM_BATCH && this.scorer) {
+      const D = this.dim;
+      return Array.from({ length: B }, (_, b) =>
+        this.query(Q.subarray(b * D, (b + 1) * D), k, { exclude: opts?.exclude?.[b] }));
+    }
+    const N = this.size, D = this.dim, X = this.vectors;
+    const exs = Array.from({ length: B }, (_, b) => sortedExclusion(`${op} (row ${b})`, opts?.exclude?.[b], N));
+    const ptr = new Int32Array(B);
+    const kk = Math.min(k, Math.max(1, N));
+    const sels = Array.from({ length: B }, () => {
+      const s = new TopKSelector(kk);
+      s.reset(kk);
+      return s;
+    });
+    const R = Math.max(1, Math.min(Math.max(1, N), Math.floor(this.batchBlockFloats / B)));
+    if (this.scores.length < B * R) this.scores = new Float32Array(B * R);
+    const buf = this.scores;
+    for (let start = 0; start < N; start += R) {
+      const rows = Math.min(R, N - start);
+      // buf[B, rows] = Q[B, D] @ X[start:start+rows, D]^T
+      sgemm(false, true, B, rows, D, 1, Q, D, X.subarray(start * D, (start + rows) * D), D, 0, buf, rows);
+      const end = start + rows;
+      for (let b = 0; b < B; b++) {
+        const ex = exs[b];
+        let p = ptr[b];
+        while (p < ex.length && ex[p] < end) buf[b * rows + ex[p++] - start] = NaN;
+        ptr[b] = p;
+        sels[b].offerAscending(buf, b * rows, rows, start);
+      }
+    }
+    return sels.map((s) => s.result());
+  }
+
+  /** Stops the scoring worker, if any (idempotent). The index stays usable on one thread. */
+  dispose(): void {
+    this.scorer?.dispose();
+  }
+
+  // Single query on the wasm kernel; with a worker, it scores the upper half of the rows while
+  // this thread scores and selects the lower half block by block. ex: sorted exclusion.
+  private queryWasm(sc: WasmScorer, q: Float32Array, ex: Int32Array, sel: TopKSelector): TopKResult {
+    const N = this.size, R = this.blockRows, out = sc.out;
+    sc.q.set(q);
+    const split = sc.threads === 2 ? (N >> 1) & ~3 : N;
+    if (split < N) sc.scoreOnWorker(split, N - split);
+    let p = 0;
+    const selectRange = (start: number, rows: number): void => {
+      const end = start + rows;
+      while (p < ex.length && ex[p] < end) out[ex[p++]] = NaN;
+      sel.offerAscending(out, start, rows, start);
+    };
+    for (let start = 0; start < split; start += R) {
+      const rows = Math.min(R, split - start);
+      sc.score(start, rows);
+      selectRange(start, rows);
+    }
+    if (split < N) {
+      sc.awaitWorker();
+      selectRange(split, N - split);
+    }
+    return sel.result();
+  }
+}
