@@ -68,9 +68,10 @@ export class TopKSelector {
     };
     let n = 0; // min-heap on "worse" at the root
     for (let c = 0; c < C; c++) {
-      if (this.stamp[candidates[c]!] === ep) continue;
       const s = scores[c]!;
+      if (n === k && s < hs[0]!) continue; // fast reject: strictly below the current k-th
       if (s !== s) throw new Error(`TopKSelector.select: scores[${c}] (item ${candidates[c]}) is NaN`);
+      if (this.stamp[candidates[c]!] === ep) continue;
       if (n < k) {
         let i = n++;
         while (i > 0) { // sift up
