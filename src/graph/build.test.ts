@@ -109,3 +109,17 @@ test('buildCoListeningGraph: missing input and missing columns are named', async
     /lacks column\(s\) type/);
   assert.ok(!existsSync(join(fx.dir, 'bad', 'graph_edges.parquet')));
 });
+
+test('loadHeteroGraph: edges from another engine in either orientation, unknown ends ignored', async () => {
+  const fx = await writeTinyParquet(items, []);
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const inst = await DuckDBInstance.create(':memory:');
+  const con = await inst.connect();
+  const edgesPath = join(fx.dir, 'edges.parquet');
+  await con.run(`COPY (SELECT * FROM (VALUES ('p2', 'a1', 'podcast-audiobook', 4), ('a3', 'a2', 'audiobook-audiobook', NULL),
+    ('m1', 'p1', 'music-podcast', 1)) t(src, dst, relation, co_count)) TO '${edgesPath}' (FORMAT PARQUET)`);
+  con.closeSync();
+  inst.closeSync();
+  const g = await loadHeteroGraph(fx.itemsPath, edgesPath, { nodeTypes: ['audiobook', 'podcast'] });
+  assert.deepEqual(edgeStrings(g), ['audiobook-audiobook a2 a3 1', 'audiobook-podcast a1 p2 4']);
+});
