@@ -153,4 +153,9 @@ test('Ease refuses an item set above maxItems with a memory estimate', () => {
   const target = new Ease({ maxItems: 5, itemSet: 'target' }); // 5 audiobooks with users (2 has none)
   target.fit(planted());
   assert.equal(target.nSet, 5);
+  // Truncation keeps the 4 items with most users: 0 (8), 7 (7), 3 (6), 1 (5); 4, 5 and 8 (4 each) go.
+  const cut = new Ease({ maxItems: 4, overflow: 'truncate' });
+  cut.fit(planted());
+  assert.equal(cut.nSet, 4);
+  assert.ok(cut.weight(7, 3) > 0 && cut.weight(1, 4) === 0, 'item 4 must be outside the truncated set');
 });

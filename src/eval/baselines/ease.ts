@@ -23,14 +23,19 @@ export interface EaseOptions {
   minUsers?: number;
   /** Interaction kinds in X (default: all). */
   kinds?: readonly number[];
+  /**
+   * Above maxItems: 'refuse' (default) throws EaseTooLargeError; 'truncate' keeps the maxItems
+   * items of the set with most training users (ties: lower id).
+   */
+  overflow?: 'refuse' | 'truncate';
 }
 
 /** Thrown by Ease.fit when the item set is too large for the dense inverse. */
 export class EaseTooLargeError extends Error {
-  constructor(readonly items: number, readonly maxItems: number, readonly bytes: number) {
-    super(`Ease.fit: item set has ${items} items, above maxItems = ${maxItems}; the dense inverse would need ` +
-      `~${(bytes / 2 ** 30).toFixed(2)} GiB and ~${((items ** 3) / 1e9).toFixed(0)} GFLOP. ` +
-      'Use ItemKnn instead, raise maxItems, raise minUsers, or use itemSet "target".');
+  constructor(readonly items: number, readonly maxItems: number, readonly bytes: number, itemSet: 'all' | 'target') {
+    super(`Ease.fit: item set (${itemSet}) has ${items} items, above maxItems = ${maxItems}; the dense inverse would need ` +
+      `~${(bytes / 2 ** 30).toFixed(2)} GiB and ~${((3 * items ** 3) / 1e9).toFixed(0)} GFLOP. ` +
+      `Use ItemKnn instead, raise maxItems or minUsers, ${itemSet === 'all' ? 'use itemSet "target", ' : ''}or overflow "truncate".`);
     this.name = 'EaseTooLargeError';
   }
 }
@@ -70,15 +75,25 @@ export class Ease implements Recommender {
     for (let p = 0; p < X.indices.length; p++) users[X.indices[p]!]! += 1;
     const minUsers = this.opts.minUsers ?? 1;
     const targetOnly = this.opts.itemSet === 'target';
-    const sPos = new Int32Array(N).fill(-1);
-    let n = 0;
+    let set: number[] = [];
     for (let i = 0; i < N; i++) {
-      if (users[i]! >= minUsers && (!targetOnly || train.itemType[i] === train.targetType)) sPos[i] = n++;
+      if (users[i]! >= minUsers && (!targetOnly || train.itemType[i] === train.targetType)) set.push(i);
     }
     const cands = candidatesOf(train);
+    if (set.length > this.maxItems) {
+      if (this.opts.overflow !== 'truncate') {
+        const isCand = new Uint8Array(N);
+        for (const it of cands) isCand[it] = 1;
+        const nc = set.filter((i) => isCand[i]).length;
+        throw new EaseTooLargeError(set.length, this.maxItems, easeMemoryBytes(set.length, nc), targetOnly ? 'target' : 'all');
+      }
+      set = set.sort((a, b) => users[b]! - users[a]! || a - b).slice(0, this.maxItems).sort((a, b) => a - b);
+    }
+    const sPos = new Int32Array(N).fill(-1);
+    const n = set.length;
+    set.forEach((it, p) => { sPos[it] = p; });
     const cols: number[] = [];
     cands.forEach((it, c) => { if (sPos[it]! >= 0) cols.push(c); });
-    if (n > this.maxItems) throw new EaseTooLargeError(n, this.maxItems, easeMemoryBytes(n, cols.length));
 
     // Gram matrix, lower triangle: G[p][q] = #users with both, + λ on the diagonal.
     const G = new Float32Array(n * n);
