@@ -4,6 +4,7 @@ import { HeteroGraph } from './hetero_graph.ts';
 import { graphStats } from './stats.ts';
 import { syntheticHeteroGraph } from './synthetic.ts';
 import { splitValidationEdges } from './edge_split.ts';
+import { graphNodeItemRows } from './item_rows.ts';
 import { neighbourSet, tinyHeteroGraph } from '../testing/graphs.ts';
 
 test('HeteroGraph: relations, directed CSR both ways, symmetric same-type CSR', () => {
@@ -89,4 +90,13 @@ test('splitValidationEdges: 10% per relation held out, removed from the training
   // ablation: dropping a relation leaves it empty
   const noPP = g.withoutRelations(['podcast-podcast']);
   assert.deepEqual(noPP.relations.map((r) => r.numEdges), [50, 1000, 0]);
+});
+
+test('graphNodeItemRows: graph local ids → items-table rows', () => {
+  const g = tinyHeteroGraph();
+  const table = ['a0', 'a1', 'a2', 'a3', 'm0', 'p0', 'p1', 'p2', 'p3', 'p4'];
+  const rows = graphNodeItemRows(g, new Map(table.map((id, i) => [id, i])));
+  assert.deepEqual([...rows[0]!], [0, 1, 2, 3]);
+  assert.deepEqual([...rows[1]!], [5, 6, 7, 8, 9]);
+  assert.throws(() => graphNodeItemRows(g, new Map([['a0', 0]])), /graph node 'a1' \(type audiobook\) is not in the items table/);
 });

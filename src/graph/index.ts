@@ -12,6 +12,7 @@ export type { DuckDBSettings } from './duckdb_io.ts';
 export { loadHeteroGraph } from './load.ts';
 export type { LoadGraphOptions } from './load.ts';
 export { graphStats } from './stats.ts';
+export { graphNodeItemRows } from './item_rows.ts';
 export type { DegreeSummary, GraphStats } from './stats.ts';
 export { splitValidationEdges } from './edge_split.ts';
 export type { EdgeSet, EdgeSplit, EdgeSplitOptions } from './edge_split.ts';
