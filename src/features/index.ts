@@ -12,7 +12,7 @@ export {
 export {
   type TfidfConfig, type TfidfModel, DEFAULT_TFIDF, tfidfConfig, fitTfidf, tfidfTransform, makeTfidfModel,
 } from './tfidf.ts';
-export { type Csr, checkCsr, spmm, spmmT, csrToDense, denseToCsr } from './csr.ts';
+export { type Csr, checkCsr, spmm, spmmT, transposeCsr, csrToDense, denseToCsr } from './csr.ts';
 export {
   type LinearOperator, type SvdOptions, type TruncatedSvd, csrOperator, denseOperator, randomizedSvd, orthonormalize,
   RANK_TOL,

@@ -76,6 +76,14 @@ test('save -> load -> identical transform, including unseen text; bad files are 
   }
 });
 
+test('svdSampleDocs: SVD on a sample still separates the topics; vocabulary from all documents', () => {
+  const texts = corpus(80, 9);
+  const { encoder, x } = TfidfSvdEncoder.fitTransform(texts, { dim: 4, svdSampleDocs: 30, seed: 1 });
+  assert.equal(encoder.tfidf.numDocs, 80);
+  assert.ok(cos(x, 4, 0, 2) > cos(x, 4, 0, 1) + 0.3);
+  assert.throws(() => TfidfSvdEncoder.fit(texts, { svdSampleDocs: 0 }), /svdSampleDocs expected integer >= 1, got 0/);
+});
+
 test('empty or all-unknown text gives a zero row flagged as empty', () => {
   const encoder = TfidfSvdEncoder.fit(corpus(40, 5), { dim: 4 });
   const { x, empty } = encoder.encodeWithMask(['', '🎉 !!!', 'zzzzqqqq xxxyyy', 'dragon castle']);

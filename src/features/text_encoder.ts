@@ -8,6 +8,7 @@
 // as configured so downstream shapes never depend on the data).
 
 import { spmm, type Csr } from './csr.ts';
+import { makeRng } from './rng.ts';
 import type { ItemTextEncoder } from './encoder.ts';
 import { readSafetensors, writeSafetensors } from './st_io.ts';
 import { csrOperator, randomizedSvd } from './svd.ts';
@@ -23,6 +24,12 @@ export interface TfidfSvdOptions {
   powerIters?: number;
   /** seed of the random projection (default 0) */
   seed?: number;
+  /**
+   * fit the SVD on at most this many documents, a seeded uniform sample (default: all).
+   * Vocabulary and idf always use every document. The knob for very large catalogues:
+   * SVD time is linear in the documents used.
+   */
+  svdSampleDocs?: number;
 }
 
 /** Seconds spent in each fitting phase and the sizes involved. */
@@ -86,7 +93,9 @@ export class TfidfSvdEncoder implements ItemTextEncoder {
     const csr = tfidfTransform(model, texts);
     const tfidfSeconds = now() - t;
     t = now();
-    const svd = randomizedSvd(csrOperator(csr), dim, {
+    const svdRows = opts.svdSampleDocs !== undefined && opts.svdSampleDocs < csr.rows
+      ? sampleRows(csr, opts.svdSampleDocs, opts.seed ?? 0) : csr;
+    const svd = randomizedSvd(csrOperator(svdRows), dim, {
       oversample: opts.oversample ?? 10, powerIters: opts.powerIters ?? 2, seed: opts.seed ?? 0,
     });
     fixSigns(svd.v, model.vocab.length, dim);
@@ -198,4 +207,25 @@ function fixSigns(v: Float32Array, V: number, k: number): void {
     for (let r = 0; r < V; r++) if (Math.abs(v[r * k + c]) > Math.abs(best)) best = v[r * k + c];
     if (best < 0) for (let r = 0; r < V; r++) v[r * k + c] = -v[r * k + c];
   }
+}
+
+/** A seeded uniform sample of n rows of a (keeping their order). a: [R, C] -> [n, C] */
+function sampleRows(a: Csr, n: number, seed: number): Csr {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`TfidfSvdEncoder.fit: svdSampleDocs expected integer >= 1, got ${n}`);
+  const rng = makeRng(seed ^ 0x5bd1e995);
+  const perm = Int32Array.from({ length: a.rows }, (_, i) => i);
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(rng.uniform() * (a.rows - i));
+    const t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+  }
+  const rows = perm.subarray(0, n).sort();
+  const indptr = new Int32Array(n + 1);
+  for (let r = 0; r < n; r++) indptr[r + 1] = indptr[r] + a.indptr[rows[r] + 1] - a.indptr[rows[r]];
+  const indices = new Int32Array(indptr[n]);
+  const values = new Float32Array(indptr[n]);
+  for (let r = 0; r < n; r++) {
+    indices.set(a.indices.subarray(a.indptr[rows[r]], a.indptr[rows[r] + 1]), indptr[r]);
+    values.set(a.values.subarray(a.indptr[rows[r]], a.indptr[rows[r] + 1]), indptr[r]);
+  }
+  return { rows: n, cols: a.cols, indptr, indices, values };
 }

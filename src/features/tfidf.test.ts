@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkCsr, csrToDense, denseToCsr, spmm, spmmT } from './csr.ts';
+import { checkCsr, csrToDense, denseToCsr, spmm, spmmT, transposeCsr } from './csr.ts';
 import { fitTfidf, tfidfConfig, tfidfTransform } from './tfidf.ts';
 
 const wordsOnly = { tokenizer: { wordBigrams: false, charMin: 0, charMax: 0 }, minDf: 1 };
@@ -57,4 +57,11 @@ test('sparse products agree with dense ones', () => {
   const outT = spmmT(a, y, 2, new Float32Array(6));
   // Aᵀ: [3, 4] = [[1,0,-1,0],[0,0,0,0],[2,3,0,0]]
   assert.deepEqual(Array.from(outT), [0, -1, 0, 0, 2, 3]);
+  const at = transposeCsr(a);
+  checkCsr(at);
+  assert.deepEqual(Array.from(spmm(at, y, 2, new Float32Array(6))), [0, -1, 0, 0, 2, 3]);
+  // more than four entries per row exercises the unrolled path
+  const wide = denseToCsr([1, 2, 3, 4, 5, 6, 7], 1, 7);
+  const ones = new Float32Array(7 * 3).fill(1);
+  assert.deepEqual(Array.from(spmm(wide, ones, 3, new Float32Array(3))), [28, 28, 28]);
 });
