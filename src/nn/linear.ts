@@ -1,5 +1,5 @@
 // Fully connected layer y = x W + b with W stored [D, H] (fan-in first).
-import { ParamStore, Tape, Tensor, biasAdd, init as inits, matmul, type Init } from '../tensor/index.ts';
+import { ParamStore, Tape, Tensor, init as inits, linear, type Init } from '../tensor/index.ts';
 
 /** Options of Linear. */
 export interface LinearOpts {
@@ -30,7 +30,6 @@ export class Linear {
     if (x.shape.length !== 2 || x.shape[1] !== this.inDim) {
       throw new RangeError(`Linear(${this.name}).forward: x must be [N, ${this.inDim}], got [${x.shape.join(', ')}]`);
     }
-    const y = matmul(tp, x, this.W);
-    return this.b ? biasAdd(tp, y, this.b) : y;
+    return linear(tp, x, this.W, this.b);
   }
 }
