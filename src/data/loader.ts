@@ -88,7 +88,7 @@ export async function loadInteractions(path: string, opts: LoadInteractionsOptio
            us AS (SELECT user_id, (row_number() OVER (ORDER BY user_id) - 1)::INTEGER AS ux FROM read_parquet(${lit(opts.usersPath)}))
       SELECT us.ux, it.ix, (CASE x.kind ${kindCase} END)::UTINYINT, epoch_ms(x.ts)::DOUBLE, x.weight::FLOAT
       FROM read_parquet(${lit(path)}) x JOIN it USING (item_id) JOIN us USING (user_id)
-      ORDER BY x.ts, x.user_id, x.item_id`,
+      ORDER BY x.ts, us.ux, it.ix`, // dense ids follow string order: same as ORDER BY ts, user_id, item_id, but an integer sort
     [{ kind: 'i32' }, { kind: 'i32' }, { kind: 'u8' }, { kind: 'f64' }, { kind: 'f32' }], expected);
     if (n !== expected) {
       throw new DataError(`loadInteractions: ${path} has ${expected} rows but only ${n} reference items/users in ${opts.itemsPath} / ${opts.usersPath}`);

@@ -180,6 +180,7 @@ export function generateEvents(world: SyntheticWorld, sink: SyntheticSink): numb
   const topicW = new Float64Array(T);
   const typeW = new Float64Array(3);
   const hist: number[][] = [[], [], []];
+  const seen: Set<number>[] = [new Set(), new Set(), new Set()];
   let total = 0;
   for (let u = 0; u < o.users; u++) {
     // taste
@@ -218,7 +219,7 @@ export function generateEvents(world: SyntheticWorld, sink: SyntheticSink): numb
     const days = new Float64Array(n);
     for (let e = 0; e < n; e++) days[e] = rng.next() * o.days;
     days.sort();
-    hist[0].length = 0; hist[1].length = 0; hist[2].length = 0;
+    for (let ty = 0; ty < 3; ty++) { hist[ty].length = 0; seen[ty].clear(); }
     for (let e = 0; e < n; e++) {
       const day = days[e];
       const ty = rng.pick(typeW);
@@ -235,8 +236,8 @@ export function generateEvents(world: SyntheticWorld, sink: SyntheticSink): numb
         else topic = rng.pick(topicW);
         item = sample(ty, topic, day);
         if (item < 0) continue;
-        fresh = h.indexOf(item) < 0;
-        if (fresh) h.push(item);
+        fresh = !seen[ty].has(item);
+        if (fresh) { h.push(item); seen[ty].add(item); }
       }
       const ts = world.startMs + day * DAY_MS;
       const playMs = Math.round(PLAY_MS[ty] * Math.exp(0.8 * rng.normal() - 0.32));
