@@ -97,11 +97,11 @@ export class TwoTowerTrainer {
   }
 
   /**
-   * One optimisation step on the pairs `pairIdx` (indices into the pair arrays). Returns the loss;
-   * throws NonFiniteLossError (parameters untouched) when it is NaN / infinite.
-   * pairIdx: [B]
+   * Forward + backward of one batch: gradients are ACCUMULATED into the parameters' grads (no
+   * update, tape reset). Returns the loss; throws NonFiniteLossError when it is NaN / infinite.
+   * pairIdx: [B] indices into the pair arrays
    */
-  step(pairIdx: Int32Array): number {
+  forwardBackward(pairIdx: Int32Array): number {
     const { net, data, tape: tp } = this;
     const B = pairIdx.length, Du = net.dims.userDense, Di = net.dims.itemDense;
     const bu = this.bUser.subarray(0, B), bi = this.bItem.subarray(0, B);
@@ -124,9 +124,25 @@ export class TwoTowerTrainer {
         'parameters were not updated — lower the learning rate or check the inputs for NaN/Inf');
     }
     tp.backward(loss);
-    this.adam.step();
-    net.params.zeroGrad();
     tp.reset();
+    return value;
+  }
+
+  /**
+   * One optimisation step (forwardBackward + Adam + zeroGrad). Returns the loss; on a
+   * non-finite loss throws NonFiniteLossError with the parameters untouched.
+   * pairIdx: [B]
+   */
+  step(pairIdx: Int32Array): number {
+    let value: number;
+    try {
+      value = this.forwardBackward(pairIdx);
+    } catch (err) {
+      this.net.params.zeroGrad();
+      throw err;
+    }
+    this.adam.step();
+    this.net.params.zeroGrad();
     return value;
   }
 

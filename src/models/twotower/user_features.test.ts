@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Vocabulary } from '../../features/index.ts';
+import { Rng } from '../../tensor/index.ts';
+import { twoTowerConfig } from './config.ts';
+import { buildItemDense } from './item_features.ts';
+import { plantedProblem } from './planted.ts';
+import {
+  ROLE_OTHER, ROLE_TARGET, ROLE_TASTE, buildUserFeatures, fitUserFeatureSpec, itemRoles, userFeaturesFromRaw, userLayout,
+  type UserFeatureContext,
+} from './user_features.ts';
+
+const DAY = 86_400_000;
+const asOf = Date.UTC(2024, 0, 1);
+
+// 6 items: 0,1 audiobooks, 2,3 podcasts, 4,5 music. HGNN dim 2, taste dim 2.
+function tiny(useHgnn = true, weakSignals = true) {
+  const role = itemRoles(['audiobook', 'music', 'podcast'], [0, 0, 2, 2, 1, 1], twoTowerConfig());
+  const ctx: UserFeatureContext = {
+    role,
+    hgnn: Float32Array.from([1, 0, 0, 1, 2, 2, 4, 0, 9, 9, 9, 9]),
+    hgnnMask: Uint8Array.from([1, 1, 1, 1, 1, 1]),
+    taste: Float32Array.from([7, 7, 7, 7, 7, 7, 7, 7, 1, 3, 3, 5]),
+  };
+  const spec = fitUserFeatureSpec({ ...twoTowerConfig({ useHgnn, weakSignals }) }, { age: [20, 40, -1], country: ['SE', 'SE', null] }, 2, 2);
+  return { ctx, spec, vocab: new Vocabulary(spec.countries) };
+}
+
+test('itemRoles and the spec: target / other graph types / taste, age stats, country vocabulary with unknown row', () => {
+  const { ctx, spec } = tiny();
+  assert.deepEqual([...ctx.role], [ROLE_TARGET, ROLE_TARGET, ROLE_OTHER, ROLE_OTHER, ROLE_TASTE, ROLE_TASTE]);
+  assert.equal(spec.ageMean, 30);
+  assert.equal(spec.ageStd, 10);
+  assert.deepEqual(spec.countries, ['<unk>', 'SE']);
+  assert.equal(spec.dim, 2 * 2 + 2 + 5);
+  assert.deepEqual(userLayout(spec), { target: 0, other: 2, taste: 4, scalars: 6 });
+});
+
+test('user row hand-computed: 90-day window, distinct items, weak signals, future rows ignored', () => {
+  const { ctx, spec, vocab } = tiny();
+  const raw = {
+    items: [0, 1, 1, 2, 3, 4, 0, 3],
+    kinds: [0, 2, 0, 0, 1, 0, 0, 0], // item 1 followed + streamed, podcast 3 previewed
+    ts: [asOf - DAY, asOf - 5 * DAY, asOf - 6 * DAY, asOf - 100 * DAY, asOf - 2 * DAY, asOf - 300 * DAY, asOf + DAY, asOf],
+    age: 50, country: 'SE', asOf,
+  };
+  const { dense, country } = userFeaturesFromRaw(spec, ctx, vocab, raw);
+  // audiobooks {0, 1} -> mean([1,0],[0,1]); podcasts: 2 is older than 90 days, 3 (preview) -> [4, 0];
+  // music: 4 (300 days, taste window is the whole history) -> [1, 3]; age (50-30)/10 = 2
+  assert.deepEqual([...dense], [0.5, 0.5, 4, 0, 1, 3, 2, 0, 1, 1, 1]);
+  assert.equal(country, 1);
+  // without weak signals the follow of item 1 still has a stream; the podcast preview drops out
+  const noWeak = tiny(true, false);
+  const d2 = userFeaturesFromRaw(noWeak.spec, noWeak.ctx, noWeak.vocab, raw).dense;
+  assert.deepEqual([...d2], [0.5, 0.5, 0, 0, 1, 3, 2, 0, 1, 0, 1]);
+  // a cold, unknown user still gets a complete vector: zeros, missing-age flag, unknown country row
+  const cold = userFeaturesFromRaw(spec, ctx, vocab, { items: [], kinds: [], ts: [], age: null, country: 'XX', asOf });
+  assert.deepEqual([...cold.dense], [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
+  assert.equal(cold.country, 0);
+  assert.throws(() => userFeaturesFromRaw(spec, ctx, vocab, { items: [1], kinds: [], ts: [1], asOf }), /userFeaturesFromRaw: items, kinds and ts must have the same length, got 1, 0, 1/);
+});
+
+test('items without an HGNN embedding are left out of the means; unknown item ids are ignored', () => {
+  const { ctx, spec, vocab } = tiny();
+  ctx.hgnnMask![1] = 0;
+  const { dense } = userFeaturesFromRaw(spec, ctx, vocab, { items: [0, 1, 99, -1], kinds: [0, 0, 0, 0], ts: [asOf - 1, asOf - 1, asOf - 1, asOf - 1], asOf });
+  assert.deepEqual([...dense.subarray(0, 2)], [1, 0]);
+});
+
+test('train/serve equality: buildUserFeatures rows == userFeaturesFromRaw on shuffled raw histories, exactly', () => {
+  const p = plantedProblem({ users: 150 });
+  // add noise rows: future interactions, weak signals, repeats, 'other' kind
+  const rng = new Rng(9);
+  const extra = 400;
+  const t = p.train;
+  const user = Int32Array.from([...t.user, ...Array.from({ length: extra }, () => rng.int(p.users.n))]);
+  const item = Int32Array.from([...t.item, ...Array.from({ length: extra }, () => rng.int(p.items.n))]);
+  const kind = Uint8Array.from([...t.kind, ...Array.from({ length: extra }, () => rng.int(5))]);
+  const ts = Float64Array.from([...t.ts, ...Array.from({ length: extra }, () => p.asOf + (rng.float() - 0.7) * 300 * DAY)]);
+  const train = { n: user.length, user, item, kind, ts };
+  for (const cfg of [twoTowerConfig(), twoTowerConfig({ useHgnn: false, weakSignals: false, tasteWindowDays: 30 })]) {
+    const role = itemRoles(p.itemTypeNames, p.itemType, cfg);
+    const ctx: UserFeatureContext = { role, hgnn: p.hgnn.emb, hgnnMask: p.hgnn.mask, taste: p.items.text };
+    const spec = fitUserFeatureSpec(cfg, p.users, p.hgnn.dim, p.items.textDim);
+    const vocab = new Vocabulary(spec.countries);
+    const built = buildUserFeatures(spec, ctx, vocab, p.users, train, p.asOf);
+    const D = spec.dim;
+    for (let u = 0; u < p.users.n; u++) {
+      const rows = [...Array(train.n).keys()].filter((e) => train.user[e] === u);
+      rng.shuffle(rows);
+      const raw = { items: rows.map((e) => item[e]), kinds: rows.map((e) => kind[e]), ts: rows.map((e) => ts[e]),
+        age: p.users.age[u] >= 0 ? p.users.age[u] : null, country: p.users.country[u], asOf: p.asOf };
+      const served = userFeaturesFromRaw(spec, ctx, vocab, raw);
+      assert.deepEqual(served.dense, built.dense.subarray(u * D, (u + 1) * D), `user ${u} (${JSON.stringify(cfg.useHgnn)})`);
+      assert.equal(served.country, built.country[u]);
+    }
+  }
+});
+
+test('item dense input: text then HGNN (zeros where the mask is 0), no HGNN columns in plain 2T', () => {
+  const items = { n: 2, text: Float32Array.from([1, 2, 3, 4]), textDim: 2, languageId: new Int32Array(2), genreId: new Int32Array(2), languageVocab: 1, genreVocab: 1 };
+  const hgnn = { emb: Float32Array.from([5, 6, 7, 8]), dim: 2, mask: Uint8Array.from([1, 0]) };
+  assert.deepEqual([...buildItemDense(items, hgnn)], [1, 2, 5, 6, 3, 4, 0, 0]);
+  assert.deepEqual([...buildItemDense(items, null)], [1, 2, 3, 4]);
+});
