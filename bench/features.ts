@@ -8,7 +8,7 @@
 import { backend } from '../src/tensor/kernels.ts';
 import { fitTfidf, tfidfConfig, tfidfTransform } from '../src/features/tfidf.ts';
 import { TfidfSvdEncoder } from '../src/features/text_encoder.ts';
-import { makeRng } from '../src/features/rng.ts';
+import { Rng } from '../src/tensor/rng.ts';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,25 +21,25 @@ const TOPICS = 40;
 
 /** Synthetic catalogue: pseudo-words from syllables; each topic favours its own 300 words. */
 function synth(n: number, seed: number): { texts: string[]; topic: Int32Array } {
-  const rng = makeRng(seed);
+  const rng = new Rng(seed);
   const syl = ['ka', 'lo', 'mi', 'ra', 'te', 'su', 'vo', 'ne', 'bri', 'sta', 'qu', 'el', 'or', 'an', 'ix', 'ul', 'ché', 'ø', 'ma', 'do'];
   const lex: string[] = [];
   for (let i = 0; i < 12_000; i++) {
-    const len = 2 + Math.floor(rng.uniform() * 3);
+    const len = 2 + Math.floor(rng.float() * 3);
     let w = '';
-    for (let j = 0; j < len; j++) w += syl[Math.floor(rng.uniform() * syl.length)];
+    for (let j = 0; j < len; j++) w += syl[Math.floor(rng.float() * syl.length)];
     lex.push(w);
   }
-  const pick = (t: number): string => rng.uniform() < 0.7
-    ? lex[(t * 300 + Math.floor(rng.uniform() * 300)) % lex.length]
-    : lex[Math.floor(rng.uniform() ** 2 * lex.length)];
+  const pick = (t: number): string => rng.float() < 0.7
+    ? lex[(t * 300 + Math.floor(rng.float() * 300)) % lex.length]
+    : lex[Math.floor(rng.float() ** 2 * lex.length)];
   const texts: string[] = [];
   const topic = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const t = Math.floor(rng.uniform() * TOPICS);
+    const t = Math.floor(rng.float() * TOPICS);
     topic[i] = t;
-    const title = Array.from({ length: 3 + Math.floor(rng.uniform() * 4) }, () => pick(t)).join(' ');
-    const desc = Array.from({ length: 20 + Math.floor(rng.uniform() * 21) }, () => pick(t)).join(' ');
+    const title = Array.from({ length: 3 + Math.floor(rng.float() * 4) }, () => pick(t)).join(' ');
+    const desc = Array.from({ length: 20 + Math.floor(rng.float() * 21) }, () => pick(t)).join(' ');
     texts.push(`${title[0].toUpperCase()}${title.slice(1)}\n${desc}.`);
   }
   return { texts, topic };
@@ -70,10 +70,10 @@ for (let r = 0; r < repeats; r++) {
 }
 // Topic separation on a sample of pairs.
 const { x, info } = last!;
-const rng = makeRng(5);
+const rng = new Rng(5);
 let within = 0, across = 0, nw = 0, na = 0;
 for (let k = 0; k < 20000; k++) {
-  const i = Math.floor(rng.uniform() * docs), j = Math.floor(rng.uniform() * docs);
+  const i = Math.floor(rng.float() * docs), j = Math.floor(rng.float() * docs);
   if (i === j) continue;
   let c = 0;
   for (let d = 0; d < dim; d++) c += x[i * dim + d] * x[j * dim + d];

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { denseToCsr } from './csr.ts';
 import { householderQr, symmetricEigen } from './linalg.ts';
-import { makeRng } from './rng.ts';
+import { Rng } from '../tensor/rng.ts';
 import { csrOperator, denseOperator, orthonormalize, randomizedSvd } from './svd.ts';
 
 /** Independent reference: cyclic Jacobi eigenvalues of a symmetric matrix (ascending). */
@@ -37,7 +37,7 @@ function jacobiEigenvalues(a0: Float64Array, n: number): number[] {
 }
 
 function randomSymmetric(n: number, seed: number): Float64Array {
-  const rng = makeRng(seed);
+  const rng = new Rng(seed);
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = rng.normal();
   return a;
@@ -63,9 +63,9 @@ test('symmetric eigen: matches Jacobi and reconstructs A = V diag(λ) Vᵀ', () 
 });
 
 test('householder QR: orthonormal Q, upper-triangular R, A = QR', () => {
-  const rng = makeRng(5);
+  const rng = new Rng(5);
   const m = 9, n = 4;
-  const a = Float64Array.from({ length: m * n }, rng.normal);
+  const a = Float64Array.from({ length: m * n }, () => rng.normal());
   const { q, r } = householderQr(a, m, n);
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) assert.equal(r[i * n + j], 0);
   for (let i = 0; i < n; i++) {
@@ -87,9 +87,9 @@ test('householder QR: orthonormal Q, upper-triangular R, A = QR', () => {
 
 /** A = U diag(sv) Vᵀ with random orthogonal U [m, m], V [n, n]; returns A and the factors. */
 function planted(m: number, n: number, sv: number[], seed: number) {
-  const rng = makeRng(seed);
-  const U = householderQr(Float64Array.from({ length: m * m }, rng.normal), m, m).q;
-  const V = householderQr(Float64Array.from({ length: n * n }, rng.normal), n, n).q;
+  const rng = new Rng(seed);
+  const U = householderQr(Float64Array.from({ length: m * m }, () => rng.normal()), m, m).q;
+  const V = householderQr(Float64Array.from({ length: n * n }, () => rng.normal()), n, n).q;
   const a = new Float32Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {

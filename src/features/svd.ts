@@ -13,7 +13,7 @@
 import { sgemm } from '../tensor/kernels.ts';
 import { spmm, transposeCsr, type Csr } from './csr.ts';
 import { symmetricEigen } from './linalg.ts';
-import { makeRng } from './rng.ts';
+import { Rng } from '../tensor/rng.ts';
 
 /** A linear operator A: [rows, cols] that can multiply dense row-major blocks. */
 export interface LinearOperator {
@@ -123,7 +123,7 @@ export function randomizedSvd(a: LinearOperator, k: number, opts: SvdOptions = {
   const L = Math.min(k + oversample, R, C);
   if (L === 0) return { k, rank: 0, s, v, u };
 
-  const rng = makeRng(opts.seed ?? 0);
+  const rng = new Rng(opts.seed ?? 0);
   const omega = new Float32Array(C * L);
   for (let i = 0; i < omega.length; i++) omega[i] = rng.normal();
   const q = new Float32Array(R * L);

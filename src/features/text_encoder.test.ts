@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeRng } from './rng.ts';
+import { Rng } from '../tensor/rng.ts';
 import { TfidfSvdEncoder } from './text_encoder.ts';
 
 const FANTASY = ['dragon', 'castle', 'knight', 'sword', 'magic', 'quest', 'kingdom', 'wizard', 'elf', 'prophecy'];
 const FINANCE = ['startup', 'market', 'finance', 'profit', 'investor', 'growth', 'revenue', 'strategy', 'equity', 'stock'];
 
 function corpus(n: number, seed: number): string[] {
-  const rng = makeRng(seed);
-  const doc = (v: string[]): string => Array.from({ length: 10 }, () => v[Math.floor(rng.uniform() * v.length)]).join(' ');
+  const rng = new Rng(seed);
+  const doc = (v: string[]): string => Array.from({ length: 10 }, () => v[Math.floor(rng.float() * v.length)]).join(' ');
   const out: string[] = [];
   for (let i = 0; i < n; i++) out.push(doc(i % 2 === 0 ? FANTASY : FINANCE));
   return out;

@@ -8,9 +8,9 @@
 // as configured so downstream shapes never depend on the data).
 
 import { spmm, type Csr } from './csr.ts';
-import { makeRng } from './rng.ts';
+import { Rng } from '../tensor/rng.ts';
 import type { ItemTextEncoder } from './encoder.ts';
-import { readSafetensors, writeSafetensors } from './st_io.ts';
+import { loadSafetensors, saveSafetensors } from '../tensor/safetensors.ts';
 import { csrOperator, randomizedSvd } from './svd.ts';
 import { fitTfidf, makeTfidfModel, tfidfConfig, tfidfTransform, type TfidfConfig, type TfidfModel } from './tfidf.ts';
 
@@ -148,14 +148,16 @@ export class TfidfSvdEncoder implements ItemTextEncoder {
     return this.transform(texts);
   }
 
-  /** Saves vocabulary, idf and projection as one self-describing safetensors file (atomic). */
+  /**
+   * Saves vocabulary, idf and projection as one self-describing safetensors file (atomic).
+   * Tensors: idf F32 [V], components F32 [V, dim], singular_values F32 [dim]; the vocabulary
+   * is the metadata string `vocab` (terms joined by newlines, in column order).
+   */
   save(path: string): void {
-    const vocabBytes = new Uint8Array(Buffer.from(this.tfidf.vocab.join('\n'), 'utf8'));
-    writeSafetensors(path, {
+    saveSafetensors(path, {
       idf: { data: this.tfidf.idf, shape: [this.tfidf.idf.length] },
       components: { data: this.components, shape: [this.tfidf.vocab.length, this.dim] },
-      singular_values: { data: this.singularValues, shape: [this.dim] },
-      vocab_utf8: { data: vocabBytes, shape: [vocabBytes.length] },
+      singular_values: { data: Float32Array.from(this.singularValues), shape: [this.dim] },
     }, {
       format: TFIDF_SVD_FORMAT,
       version: String(TFIDF_SVD_VERSION),
@@ -164,13 +166,13 @@ export class TfidfSvdEncoder implements ItemTextEncoder {
       rank: String(this.rank),
       num_docs: String(this.tfidf.numDocs),
       tfidf_config: JSON.stringify(this.tfidf.config),
-      vocab_encoding: 'utf-8, newline-separated, column order',
+      vocab: this.tfidf.vocab.join('\n'),
     });
   }
 
   /** Loads an encoder written by save(); checks format tag, version and every shape. */
   static load(path: string): TfidfSvdEncoder {
-    const { tensors, metadata } = readSafetensors(path);
+    const { tensors, metadata } = loadSafetensors(path);
     const who = `TfidfSvdEncoder.load: ${path}`;
     if (metadata.format !== TFIDF_SVD_FORMAT) {
       throw new Error(`${who}: format expected ${TFIDF_SVD_FORMAT}, got ${JSON.stringify(metadata.format)}`);
@@ -180,19 +182,18 @@ export class TfidfSvdEncoder implements ItemTextEncoder {
     }
     const dim = Number(metadata.dim);
     const V = Number(metadata.vocab_size);
-    const get = (name: string, len: number, ctor: Function): ArrayLike<number> => {
+    const get = (name: string, len: number): Float32Array => {
       const t = tensors.get(name);
-      if (!t || !(t.data instanceof ctor) || (len >= 0 && t.data.length !== len)) {
-        throw new Error(`${who}: tensor ${name} expected ${ctor.name}[${len}], got ` +
+      if (!t || !(t.data instanceof Float32Array) || t.data.length !== len) {
+        throw new Error(`${who}: tensor ${name} expected Float32Array[${len}], got ` +
           (t ? `${t.data.constructor.name}[${t.data.length}]` : 'nothing'));
       }
       return t.data;
     };
-    const idf = get('idf', V, Float32Array) as Float32Array;
-    const components = get('components', V * dim, Float32Array) as Float32Array;
-    const sv = get('singular_values', dim, Float64Array) as Float64Array;
-    const bytes = get('vocab_utf8', -1, Uint8Array) as Uint8Array;
-    const vocab = V === 0 ? [] : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').split('\n');
+    const idf = get('idf', V);
+    const components = get('components', V * dim);
+    const sv = Float64Array.from(get('singular_values', dim));
+    const vocab = V === 0 ? [] : (metadata.vocab ?? '').split('\n');
     if (vocab.length !== V) throw new Error(`${who}: vocabulary expected ${V} terms, got ${vocab.length}`);
     const cfg: TfidfConfig = tfidfConfig(JSON.parse(metadata.tfidf_config));
     const model = makeTfidfModel(cfg, vocab, idf, Number(metadata.num_docs));
@@ -212,10 +213,10 @@ function fixSigns(v: Float32Array, V: number, k: number): void {
 /** A seeded uniform sample of n rows of a (keeping their order). a: [R, C] -> [n, C] */
 function sampleRows(a: Csr, n: number, seed: number): Csr {
   if (!Number.isInteger(n) || n < 1) throw new Error(`TfidfSvdEncoder.fit: svdSampleDocs expected integer >= 1, got ${n}`);
-  const rng = makeRng(seed ^ 0x5bd1e995);
+  const rng = new Rng(seed ^ 0x5bd1e995);
   const perm = Int32Array.from({ length: a.rows }, (_, i) => i);
   for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(rng.uniform() * (a.rows - i));
+    const j = i + rng.int(a.rows - i);
     const t = perm[i]; perm[i] = perm[j]; perm[j] = t;
   }
   const rows = perm.subarray(0, n).sort();
