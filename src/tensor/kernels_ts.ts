@@ -2,9 +2,29 @@
 // against and the fallback when the addon is absent. No validation here: the wrappers in
 // kernels.ts check shapes and indices once, for both backends.
 
+let scratchA = new Float32Array(0);
+let scratchB = new Float32Array(0);
+
+/** Copies the transpose of a [rows, cols] matrix (row stride ld) into a reusable scratch buffer. */
+function transposed(src: Float32Array, rows: number, cols: number, ld: number, which: 'A' | 'B'): Float32Array {
+  let dst = which === 'A' ? scratchA : scratchB;
+  if (dst.length < rows * cols) {
+    dst = new Float32Array(rows * cols);
+    if (which === 'A') scratchA = dst;
+    else scratchB = dst;
+  }
+  for (let r = 0; r < rows; r++) {
+    const s = r * ld;
+    for (let c = 0; c < cols; c++) dst[c * rows + r] = src[s + c];
+  }
+  return dst;
+}
+
 /**
  * Row-major C[M,N] = alpha * op(A) @ op(B) + beta * C (same contract as kernels.sgemm).
- * beta = 0 overwrites C (NaN in C is not propagated), like BLAS.
+ * beta = 0 overwrites C (NaN in C is not propagated), like BLAS. Transposed operands are
+ * copied to row-major scratch first (O(MK + KN) against O(MNK)), then one kernel does
+ * rank-4 updates of C's rows, streaming rows of B (cache friendly, 4x fewer C loads/stores).
  */
 export function sgemmTs(
   transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
@@ -15,31 +35,45 @@ export function sgemmTs(
     if (beta === 0) C.fill(0, ci, ci + N);
     else if (beta !== 1) for (let j = 0; j < N; j++) C[ci + j] *= beta;
   }
-  if (alpha === 0 || K === 0) return;
-  if (!transB) {
-    // Rank-1 updates along k: streams rows of B and C (cache friendly for row-major).
-    for (let i = 0; i < M; i++) {
-      const ci = i * ldc;
-      for (let k = 0; k < K; k++) {
-        const a = alpha * (transA ? A[k * lda + i] : A[i * lda + k]);
-        const bk = k * ldb;
-        for (let j = 0; j < N; j++) C[ci + j] += a * B[bk + j];
+  if (alpha === 0 || K === 0 || M === 0 || N === 0) return;
+  if (transA) { A = transposed(A, K, M, lda, 'A'); lda = K; }
+  if (transB) { B = transposed(B, N, K, ldb, 'B'); ldb = N; }
+  const K4 = K - (K % 4);
+  let i = 0;
+  for (; i + 1 < M; i += 2) {
+    // two rows of C at a time: each loaded row segment of B feeds 8 multiply-adds
+    const ci = i * ldc, cj = ci + ldc, ai = i * lda, aj = ai + lda;
+    let k = 0;
+    for (; k < K4; k += 4) {
+      const a0 = alpha * A[ai + k], a1 = alpha * A[ai + k + 1], a2 = alpha * A[ai + k + 2], a3 = alpha * A[ai + k + 3];
+      const e0 = alpha * A[aj + k], e1 = alpha * A[aj + k + 1], e2 = alpha * A[aj + k + 2], e3 = alpha * A[aj + k + 3];
+      const b0 = k * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+      for (let j = 0; j < N; j++) {
+        const x0 = B[b0 + j], x1 = B[b1 + j], x2 = B[b2 + j], x3 = B[b3 + j];
+        C[ci + j] += a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
+        C[cj + j] += e0 * x0 + e1 * x1 + e2 * x2 + e3 * x3;
       }
     }
-  } else {
-    // B stored [N,K]: each C entry is a dot product of two contiguous rows (when !transA).
-    for (let i = 0; i < M; i++) {
-      const ci = i * ldc;
+    for (; k < K; k++) {
+      const a = alpha * A[ai + k], e = alpha * A[aj + k], bk = k * ldb;
       for (let j = 0; j < N; j++) {
-        const bj = j * ldb;
-        let s = 0;
-        if (transA) for (let k = 0; k < K; k++) s += A[k * lda + i] * B[bj + k];
-        else {
-          const ai = i * lda;
-          for (let k = 0; k < K; k++) s += A[ai + k] * B[bj + k];
-        }
-        C[ci + j] += alpha * s;
+        const x = B[bk + j];
+        C[ci + j] += a * x;
+        C[cj + j] += e * x;
       }
+    }
+  }
+  for (; i < M; i++) {
+    const ci = i * ldc, ai = i * lda;
+    let k = 0;
+    for (; k < K4; k += 4) {
+      const a0 = alpha * A[ai + k], a1 = alpha * A[ai + k + 1], a2 = alpha * A[ai + k + 2], a3 = alpha * A[ai + k + 3];
+      const b0 = k * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+      for (let j = 0; j < N; j++) C[ci + j] += a0 * B[b0 + j] + a1 * B[b1 + j] + a2 * B[b2 + j] + a3 * B[b3 + j];
+    }
+    for (; k < K; k++) {
+      const a = alpha * A[ai + k], bk = k * ldb;
+      for (let j = 0; j < N; j++) C[ci + j] += a * B[bk + j];
     }
   }
 }
