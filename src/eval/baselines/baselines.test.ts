@@ -159,3 +159,21 @@ test('Ease refuses an item set above maxItems with a memory estimate', () => {
   assert.equal(cut.nSet, 4);
   assert.ok(cut.weight(7, 3) > 0 && cut.weight(1, 4) === 0, 'item 4 must be outside the truncated set');
 });
+
+test('ItemKnn keeps only the top-M neighbours per item (by similarity, then lower id)', () => {
+  // Item 0 co-occurs with 1 (3 users), 2 (2 users), 3 (1 user), 4 (1 user); all are candidates.
+  const pairs: [number, number][] = [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1], [3, 0], [3, 2], [4, 0], [4, 2], [5, 0], [5, 3], [6, 0], [6, 4]];
+  const t: TrainSet = {
+    nUsers: 7, nItems: 5, user: Int32Array.from(pairs, (p) => p[0]), item: Int32Array.from(pairs, (p) => p[1]),
+    itemType: new Uint8Array(5), targetType: 0,
+  };
+  const m = new ItemKnn({ neighbours: 2, shrink: 0 });
+  m.fit(t);
+  const nb = m.neighboursOf(0);
+  assert.deepEqual([...nb.items], [1, 2]);
+  // cos(0,1) = 3 / (√7·√3), cos(0,2) = 2 / (√7·√2)
+  assert.ok(Math.abs(nb.sims[0]! - 3 / Math.sqrt(21)) < 1e-6 && Math.abs(nb.sims[1]! - 2 / Math.sqrt(14)) < 1e-6);
+  const all = new ItemKnn({ neighbours: 10, shrink: 0 });
+  all.fit(t);
+  assert.deepEqual([...all.neighboursOf(0).items].sort(), [1, 2, 3, 4]);
+});
