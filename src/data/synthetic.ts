@@ -39,13 +39,14 @@
  *   (not before release); 70% of those lead to the stream, 30% stay weak-only. New podcasts
  *   get a follow with prob. 0.08. Streams carry weight = ms played; weak signals NULL.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from './rng.ts';
 import { ALL_COUNTRIES, LANG_COUNTRIES, makeDescription, makeTitle, makeTopics, type Topic } from './synthetic_text.ts';
 import { KINDS, TYPE_AUDIOBOOK, TYPE_MUSIC, TYPE_PODCAST, DEFAULT_ROLES, type Roles } from './schema.ts';
 import { openDuck, lit } from './duck.ts';
 import { DataError } from './errors.ts';
+import { ByteCsvWriter } from './csv_writer.ts';
 
 /** Size and shape knobs; every field optional. */
 export interface SyntheticOptions {
@@ -293,37 +294,6 @@ export interface SyntheticResult {
   seed: number;
 }
 
-class LineWriter {
-  private fd: number;
-  private buf: string[] = [];
-  private size = 0;
-  constructor(path: string, header: string) { this.fd = openSync(path, 'w'); this.line(header); }
-  line(s: string): void {
-    this.buf.push(s);
-    this.size += s.length + 1;
-    if (this.size > 1 << 22) this.flush();
-  }
-  flush(): void {
-    if (this.buf.length) writeSync(this.fd, this.buf.join('\n') + '\n');
-    this.buf = []; this.size = 0;
-  }
-  close(): void { this.flush(); closeSync(this.fd); }
-}
-
-function tsFormatter(): (ms: number) => string {
-  const prefixes = new Map<number, string>();
-  const p2 = (x: number) => (x < 10 ? '0' : '') + x;
-  return (ms: number) => {
-    const day = Math.floor(ms / DAY_MS);
-    let pre = prefixes.get(day);
-    if (pre === undefined) { pre = new Date(day * DAY_MS).toISOString().slice(0, 10) + ' '; prefixes.set(day, pre); }
-    let r = Math.floor(ms - day * DAY_MS);
-    const h = Math.floor(r / 3_600_000); r -= h * 3_600_000;
-    const m = Math.floor(r / 60_000); r -= m * 60_000;
-    const s = Math.floor(r / 1000); r -= s * 1000;
-    return `${pre}${p2(h)}:${p2(m)}:${p2(s)}.${String(r).padStart(3, '0')}`;
-  };
-}
 
 /**
  * Generates the synthetic data set and writes the canonical tables into `outDir` (streamed:
@@ -336,17 +306,30 @@ export async function generateSynthetic(opts: GenerateSyntheticOptions): Promise
   const format = opts.format ?? 'parquet';
   mkdirSync(opts.outDir, { recursive: true });
   const csv = (name: string) => join(opts.outDir, format === 'csv' ? `${name}.csv` : `.${name}.tmp-${process.pid}.csv`);
-  const itemsW = new LineWriter(csv('items'), 'item_id,type,title,description,language,genre');
-  itemRows(world, (id, type, title, desc, lang, genre) => itemsW.line(`${id},${type},${title},${desc},${lang},${genre}`));
+  const itemsW = new ByteCsvWriter(csv('items'), 'item_id,type,title,description,language,genre');
+  itemRows(world, (id, type, title, desc, lang, genre) => { itemsW.text(`${id},${type},${title},${desc},${lang},${genre}`).nl(); });
   itemsW.close();
-  const usersW = new LineWriter(csv('users'), 'user_id,age,country');
-  const interW = new LineWriter(csv('interactions'), 'user_id,item_id,kind,ts,weight');
-  const fmt = tsFormatter();
-  const ids = world.items.map((rows) => rows.map((r) => r.id));
+  const usersW = new ByteCsvWriter(csv('users'), 'user_id,age,country');
+  const interW = new ByteCsvWriter(csv('interactions'), 'user_id,item_id,kind,ts,weight');
+  const U = Buffer.from('u'), P = PREFIX.map((x) => Buffer.from(x));
+  const kindB = KINDS.map((k) => Buffer.from(k));
+  const countryB = new Map<string, Buffer>();
   const n = generateEvents(world, {
-    user(u, age, country) { usersW.line(`u${u},${age < 0 ? '' : age},${country ?? ''}`); },
+    user(u, age, country) {
+      usersW.bytes(U).uint(u).comma();
+      if (age >= 0) usersW.uint(age);
+      usersW.comma();
+      if (country !== null) {
+        let b = countryB.get(country);
+        if (!b) { b = Buffer.from(country); countryB.set(country, b); }
+        usersW.bytes(b);
+      }
+      usersW.nl();
+    },
     event(u, ty, item, kind, ts, w) {
-      interW.line(`u${u},${ids[ty][item]},${KINDS[kind]},${fmt(ts)},${Number.isNaN(w) ? '' : w}`);
+      interW.bytes(U).uint(u).comma().bytes(P[ty]).uint(item).comma().bytes(kindB[kind]).comma().ts(ts).comma();
+      if (!Number.isNaN(w)) interW.uint(w);
+      interW.nl();
     },
   });
   usersW.close();
