@@ -106,6 +106,9 @@ export interface FeatureState {
   readonly statsOptions: StatsOptions;
 }
 
+/** Below this many texts the builder's default minDf is 1 instead of 2. */
+export const SMALL_CORPUS = 100;
+
 function checkTable(items: ItemTable, who: string): number {
   const N = items.ids.length;
   const cols: [string, { length: number } | undefined][] = [['type', items.type], ['title', items.title],
@@ -152,7 +155,9 @@ export async function fitItemFeatures(items: ItemTable, interactions?: TrainingI
       const tset = new Set(textTypes);
       const corpus = texts.filter((t, i) => tset.has(items.type[i]) && t !== '');
       if (corpus.length === 0) throw new Error(`${who}: textTypes [${textTypes}] have no item with a title or description`);
-      textEncoder = TfidfSvdEncoder.fit(corpus, opts.tfidfSvd);
+      // Tiny catalogues (demos, tests): minDf 2 would drop nearly everything, so default to 1.
+      const tfidfSvd = { ...opts.tfidfSvd, tfidf: { minDf: corpus.length < SMALL_CORPUS ? 1 : 2, ...opts.tfidfSvd?.tfidf } };
+      textEncoder = TfidfSvdEncoder.fit(corpus, tfidfSvd);
     }
   }
   const categoricalTypes = typeSet(opts.categoricalTypes, types);
