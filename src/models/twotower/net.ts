@@ -5,7 +5,8 @@
 // Tower: x -> Linear(D, h0) -> ReLU -> ... -> Linear(h_{L-2}, h_{L-1}), no ReLU on the last.
 // Parameter names: {user,item}.{0,1,..}.{W,b}, emb.country, emb.language, emb.genre.
 import { Linear } from '../../nn/index.ts';
-import { ParamStore, Rng, Tape, Tensor, add, biasAdd, concat, gather, init, kernels, matmul, relu, sgemm } from '../../tensor/index.ts';
+import { ParamStore, Rng, Tape, Tensor, concat, gather, init, kernels, sgemm } from '../../tensor/index.ts';
+import { fusedLinear } from './fused_linear.ts';
 
 /** Sizes of the network (see config.ts for the model-level settings). */
 export interface NetDims {
@@ -50,17 +51,15 @@ class Tower {
     return this.layers[this.layers.length - 1].outDim;
   }
 
-  /** dense: [B, Dd] (constant), emb: [B, De] or null -> [B, H] */
+  /** dense: [B, Dd] (constant), emb: [B, De] or null -> [B, H]. One fused node per layer. */
   forward(tp: Tape, dense: Tensor, emb: Tensor | null): Tensor {
-    const l0 = this.layers[0];
-    let h = dense.shape[1] > 0 ? matmul(tp, dense, this.Wd) : null;
-    if (emb && this.We) {
-      const e = matmul(tp, emb, this.We);
-      h = h ? add(tp, h, e) : e;
-    }
-    if (!h) throw new Error(`Tower(${this.name}).forward: no inputs`);
-    h = biasAdd(tp, h, l0.b!);
-    for (let i = 1; i < this.layers.length; i++) h = this.layers[i].forward(tp, relu(tp, h));
+    const L = this.layers.length;
+    const xs: Tensor[] = [], Ws: Tensor[] = [];
+    if (this.denseDim > 0) { xs.push(dense); Ws.push(this.Wd); }
+    if (emb && this.We) { xs.push(emb); Ws.push(this.We); }
+    if (xs.length === 0) throw new Error(`Tower(${this.name}).forward: no inputs`);
+    let h = fusedLinear(tp, xs, Ws, this.layers[0].b, L > 1);
+    for (let i = 1; i < L; i++) h = fusedLinear(tp, [h], [this.layers[i].W], this.layers[i].b, i < L - 1);
     return h;
   }
 
@@ -84,7 +83,7 @@ class Tower {
         const o = r * H;
         for (let j = 0; j < H; j++) {
           const v = y[o + j] + bias[j];
-          y[o + j] = act && v < 0 ? 0 : v;
+          y[o + j] = act && v < 0 ? 0 : v; // NaN stays NaN, like the training path
         }
       }
       x = y; xd = H;

@@ -91,11 +91,13 @@ test('checkpoint each epoch + resume gives exactly the uninterrupted run; save/l
   }
 });
 
-test('NaN guard: a non-finite loss stops training with a clear error', async () => {
+test('NaN guard: non-finite inputs are refused up front; a non-finite loss stops training before the update', async () => {
   const p = plantedProblem({ users: 60 });
   const T = p.items.textDim, firstPositive = p.train.item.find((i) => i < p.audiobooks.length)!;
   const bad = { ...p, items: { ...p.items, text: p.items.text.map((v, i) => (i === firstPositive * T ? NaN : v)) } };
-  await assert.rejects(trainTwoTower(opts(bad, { epochs: 1 })), /trainTwoTower: epoch 1: TwoTowerTrainer.step: loss is NaN at Adam step \d+.*parameters were not updated/);
+  await assert.rejects(trainTwoTower(opts(bad, { epochs: 1 })), new RegExp(`TwoTowerTrainer: itemDense has a non-finite value NaN at row ${firstPositive}, column 0`));
+  // divergence: an absurd learning rate blows the loss up; the guard names the step
+  await assert.rejects(trainTwoTower(opts(p, { epochs: 50, lr: 1e12 })), /trainTwoTower: epoch \d+: TwoTowerTrainer.step: loss is (NaN|Infinity) at Adam step \d+.*not updated/);
 });
 
 test('the model trains for another target type (podcasts)', async () => {

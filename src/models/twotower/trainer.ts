@@ -43,6 +43,12 @@ export interface StepProgress {
   seconds: number;
 }
 
+function checkFinite(name: string, a: Float32Array, D: number): void {
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) throw new RangeError(`TwoTowerTrainer: ${name} has a non-finite value ${a[i]} at row ${Math.floor(i / Math.max(D, 1))}, column ${i % Math.max(D, 1)}`);
+  }
+}
+
 /** Thrown when the loss stops being finite. */
 export class NonFiniteLossError extends Error {}
 
@@ -70,6 +76,9 @@ export class TwoTowerTrainer {
     kernels.checkIndices('TwoTowerTrainer', 'pairUser', data.pairUser, U);
     kernels.checkIndices('TwoTowerTrainer', 'pairItem', data.pairItem, N);
     if (data.logQ && data.logQ.length !== N) throw new RangeError(`TwoTowerTrainer: logQ must have ${N} entries, got ${data.logQ.length}`);
+    checkFinite('userDense', data.userDense, Du);
+    checkFinite('itemDense', data.itemDense, Di);
+    if (data.logQ) checkFinite('logQ', data.logQ, 1);
     const B = opts.batchSize;
     this.adam = new Adam(net.params, { lr: opts.lr });
     this.tape = new Tape(new BufferPool());
