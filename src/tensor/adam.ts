@@ -45,12 +45,24 @@ export class Adam {
     this.v = new Float32Array(params.size);
   }
 
-  /** One update from the accumulated gradients (does not zero them). */
+  /**
+   * One update from the accumulated gradients (does not zero them: call params.zeroGrad()
+   * after). Row-sparse tables update only the rows gathered this step (LazyAdam).
+   */
   step(): void {
     this.t++;
     const c1 = 1 - this.beta1 ** this.t;
     const c2 = Math.sqrt(1 - this.beta2 ** this.t);
-    adamStep(this.params.data, this.params.grad, this.m, this.v, this.lr * c2 / c1, this.beta1, this.beta2,
-      this.eps * c2, this.lr * this.weightDecay);
+    const lrT = this.lr * c2 / c1, epsT = this.eps * c2, wd = this.lr * this.weightDecay;
+    const p = this.params.data, g = this.params.grad, m = this.m, v = this.v;
+    const upd = (a: number, b: number): void =>
+      adamStep(p.subarray(a, b), g.subarray(a, b), m.subarray(a, b), v.subarray(a, b), lrT, this.beta1, this.beta2, epsT, wd);
+    const { dense, sparse } = this.params.layout();
+    for (const [a, b] of dense) upd(a, b);
+    for (const { tensor, offset } of sparse) {
+      const tr = tensor.touched!, D = tensor.shape[1];
+      if (tr.dense) { upd(offset, offset + tensor.size); continue; }
+      for (const r of tr.rows()) upd(offset + r * D, offset + r * D + D);
+    }
   }
 }

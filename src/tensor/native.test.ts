@@ -34,6 +34,9 @@ test('HGREC_KERNELS=addon turns a missing addon into an error naming the path; =
   const r = runProbe({ HGREC_ADDON_PATH: '/nonexistent/hgrec_native.node', HGREC_KERNELS: 'addon' });
   assert.notEqual(r.status, 0);
   assert.match(r.stderrLines.join('\n'), /HGREC_KERNELS=addon but the OpenBLAS addon failed to load from \/nonexistent\/hgrec_native.node/);
+  const bad = runProbe({ HGREC_KERNELS: 'fast' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderrLines.join('\n'), /HGREC_KERNELS must be 'ts', 'addon' or unset, got 'fast'/);
   const t = runProbe({ HGREC_KERNELS: 'ts' });
   assert.equal(t.stdout, 'ts');
   assert.equal(t.stderrLines.length, 0);

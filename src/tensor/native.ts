@@ -42,6 +42,9 @@ let loadError = '';
 export function loadNative(): NativeKernels | null {
   if (loaded !== undefined) return loaded;
   const mode = process.env.HGREC_KERNELS ?? '';
+  if (mode !== '' && mode !== 'ts' && mode !== 'addon') {
+    throw new Error(`hgrec: HGREC_KERNELS must be 'ts', 'addon' or unset, got '${mode}'`);
+  }
   if (mode === 'ts') return (loaded = null);
   try {
     const req = createRequire(import.meta.url);

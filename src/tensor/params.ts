@@ -4,11 +4,22 @@ import type { Init } from './init.ts';
 import { zeros } from './init.ts';
 import type { Rng } from './rng.ts';
 import { loadSafetensors, saveSafetensors, type StoredArray } from './safetensors.ts';
+import { TouchedRows } from './rows.ts';
 import { Tensor, shapeSize } from './tensor.ts';
 
 interface Entry {
   tensor: Tensor;
   offset: number;
+}
+
+/** Options of ParamStore.add. */
+export interface AddOpts {
+  /**
+   * Row-sparse table [V, D] (embedding tables read through gather): zeroGrad and Adam touch
+   * only the rows gathered this step (LazyAdam semantics). Any other op that writes its
+   * gradient switches that step to a dense update, so results stay correct.
+   */
+  sparseRows?: boolean;
 }
 
 /**
@@ -29,7 +40,7 @@ export class ParamStore {
    * Adds a parameter and initialises it. Returns a Tensor viewing the flat buffer (its grad
    * views the flat gradient). Names must be unique; no adds after an optimiser was created.
    */
-  add(name: string, shape: readonly number[], init: Init = zeros): Tensor {
+  add(name: string, shape: readonly number[], init: Init = zeros, opts: AddOpts = {}): Tensor {
     if (this.frozen) throw new Error(`ParamStore.add: cannot add "${name}" after an optimiser took the buffer (add all parameters first)`);
     if (!name) throw new RangeError('ParamStore.add: name must be a non-empty string');
     if (this.entries.has(name)) throw new RangeError(`ParamStore.add: parameter "${name}" already exists`);
@@ -40,6 +51,10 @@ export class ParamStore {
     const t = new Tensor(this.flat.subarray(offset, offset + n), shape, {
       requiresGrad: true, grad: this.flatGrad.subarray(offset, offset + n), name,
     });
+    if (opts.sparseRows) {
+      if (shape.length !== 2) throw new RangeError(`ParamStore.add: sparseRows parameter "${name}" must be [V, D], got [${shape.join(', ')}]`);
+      t.touched = new TouchedRows(shape[0]);
+    }
     init(t.data, shape, this.rng);
     this.entries.set(name, { tensor: t, offset });
     return t;
@@ -96,9 +111,43 @@ export class ParamStore {
     this.frozen = true;
   }
 
-  /** Sets every gradient to zero (one fill). */
+  /**
+   * Dense [start, end) ranges of the flat buffer (everything but row-sparse tables) and the
+   * row-sparse parameters with their offsets. Used by zeroGrad and the optimisers.
+   */
+  layout(): { dense: [number, number][]; sparse: { tensor: Tensor; offset: number }[] } {
+    const dense: [number, number][] = [];
+    const sparse: { tensor: Tensor; offset: number }[] = [];
+    for (const e of this.entries.values()) {
+      if (e.tensor.touched) { sparse.push(e); continue; }
+      const last = dense[dense.length - 1];
+      if (last && last[1] === e.offset) last[1] += e.tensor.size;
+      else if (e.tensor.size > 0) dense.push([e.offset, e.offset + e.tensor.size]);
+    }
+    return { dense, sparse };
+  }
+
+  /** Sets every gradient to zero (row-sparse tables: only the touched rows) and clears the row sets. */
   zeroGrad(): void {
-    this.flatGrad.fill(0, 0, this.used);
+    const { dense, sparse } = this.layout();
+    for (const [a, b] of dense) this.flatGrad.fill(0, a, b);
+    for (const { tensor } of sparse) {
+      const tr = tensor.touched!, g = tensor.grad!, D = tensor.shape[1];
+      if (tr.dense) g.fill(0);
+      else for (const r of tr.rows()) g.fill(0, r * D, r * D + D);
+      tr.clear();
+    }
+  }
+
+  /** Scales all gradients so that their global L2 norm is at most maxNorm; returns the norm before. */
+  clipGradNorm(maxNorm: number): number {
+    if (!(maxNorm > 0)) throw new RangeError(`ParamStore.clipGradNorm: maxNorm must be > 0, got ${maxNorm}`);
+    const n = this.gradNorm();
+    if (n > maxNorm) {
+      const f = maxNorm / n, g = this.flatGrad;
+      for (let i = 0; i < this.used; i++) g[i] *= f;
+    }
+    return n;
   }
 
   /** Sum of squared gradients, square-rooted (for logging / clipping). */

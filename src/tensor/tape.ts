@@ -62,6 +62,7 @@ export class Tape {
    * their own (persistent) grad; intermediates get one from the pool.
    */
   grad(t: Tensor): Float32Array {
+    if (t.touched) t.touched.dense = true; // a dense write into a row-sparse table
     if (t.grad) return t.grad;
     t.grad = this.pool.f32Zeroed(t.size);
     this.pooledGrads.push(t);
@@ -73,6 +74,7 @@ export class Tape {
    * and the beta to use (0 when the buffer is fresh and unwritten, else 1).
    */
   gradForWrite(t: Tensor): [Float32Array, 0 | 1] {
+    if (t.touched) t.touched.dense = true;
     if (t.grad) return [t.grad, 1];
     t.grad = this.pool.f32(t.size);
     this.pooledGrads.push(t);

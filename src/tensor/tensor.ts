@@ -1,6 +1,7 @@
 // A Float32Array with an explicit row-major shape, plus an optional gradient buffer.
 // Tensors made by ops live in the tape's pool and are recycled by tape.reset(): copy what
 // you want to keep (t.clone()) before resetting.
+import type { TouchedRows } from './rows.ts';
 
 /** Dense float32 tensor, row-major. `data` and `grad` may be views into larger buffers. */
 export class Tensor {
@@ -14,6 +15,8 @@ export class Tensor {
   grad: Float32Array | null;
   /** Optional name used in error messages and checkpoints. */
   name: string;
+  /** Row-sparse gradient tracking (ParamStore tables added with sparseRows); null otherwise. */
+  touched: TouchedRows | null = null;
 
   constructor(data: Float32Array, shape: readonly number[], opts: { requiresGrad?: boolean; grad?: Float32Array; name?: string } = {}) {
     const size = shapeSize(shape);

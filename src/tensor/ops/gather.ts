@@ -17,7 +17,15 @@ export function gather(tp: Tape, table: Tensor, idx: Int32Array): Tensor {
   const rg = tp.needsGrad(table);
   const out = tp.alloc([idx.length, D], rg);
   k.gatherRows(table.data, D, idx, out.data);
-  if (rg) tp.record(out, () => k.scatterAddRows(out.grad!, D, idx, tp.grad(table)));
+  if (rg) {
+    tp.record(out, () => {
+      // Row-sparse tables record which rows got gradient (LazyAdam); others accumulate densely.
+      if (table.touched && table.grad) {
+        table.touched.addAll(idx);
+        k.scatterAddRows(out.grad!, D, idx, table.grad);
+      } else k.scatterAddRows(out.grad!, D, idx, tp.grad(table));
+    });
+  }
   return out;
 }
 
