@@ -274,18 +274,20 @@ function checkSql(t: TableName, src: ResolvedSource, cm: Record<string, string>,
 
 /** Duplicates, references, and the ok tables; fills `rejects`. */
 async function crossChecks(duck: Duck, hasUsers: boolean): Promise<void> {
-  await duck.run(`CREATE TEMP TABLE items_rn AS SELECT rowid AS rn, * FROM raw_items`);
-  await duck.run(`CREATE TEMP TABLE items_dup AS SELECT rn, item_id, min(rn) OVER (PARTITION BY item_id) AS first_rn FROM items_rn WHERE ecol IS NULL`);
-  await duck.run(`CREATE TEMP TABLE items_ok AS SELECT r.* FROM items_rn r JOIN items_dup d USING (rn) WHERE d.rn = d.first_rn`);
+  // first occurrence of each id wins; later duplicates are rejected
+  await duck.run(`CREATE TEMP TABLE items_dup AS SELECT rn, item_id, first_rn FROM (
+      SELECT rowid AS rn, item_id, min(rowid) OVER (PARTITION BY item_id) AS first_rn FROM raw_items WHERE ecol IS NULL) WHERE rn <> first_rn`);
+  await duck.run(`CREATE TEMP TABLE items_ok AS SELECT item_id, type, title, description, language, genre FROM raw_items
+      WHERE ecol IS NULL AND rowid NOT IN (SELECT rn FROM items_dup)`);
   await duck.run(`CREATE TEMP TABLE rejects (tbl VARCHAR, rn BIGINT, col VARCHAR, reason VARCHAR, val VARCHAR)`);
-  await duck.run(`INSERT INTO rejects SELECT 'items', rn, ecol, reason, val FROM items_rn WHERE ecol IS NOT NULL`);
-  await duck.run(`INSERT INTO rejects SELECT 'items', rn, 'item_id', 'duplicate item_id (first at record ' || (first_rn + 1) || ')', item_id FROM items_dup WHERE rn <> first_rn`);
+  await duck.run(`INSERT INTO rejects SELECT 'items', rowid, ecol, reason, val FROM raw_items WHERE ecol IS NOT NULL`);
+  await duck.run(`INSERT INTO rejects SELECT 'items', rn, 'item_id', 'duplicate item_id (first at record ' || (first_rn + 1) || ')', item_id FROM items_dup`);
   if (hasUsers) {
-    await duck.run(`CREATE TEMP TABLE users_rn AS SELECT rowid AS rn, * FROM raw_users`);
-    await duck.run(`CREATE TEMP TABLE users_dup AS SELECT rn, user_id, min(rn) OVER (PARTITION BY user_id) AS first_rn FROM users_rn WHERE ecol IS NULL`);
-    await duck.run(`CREATE TEMP TABLE users_given AS SELECT r.user_id, r.age, r.country FROM users_rn r JOIN users_dup d USING (rn) WHERE d.rn = d.first_rn`);
-    await duck.run(`INSERT INTO rejects SELECT 'users', rn, ecol, reason, val FROM users_rn WHERE ecol IS NOT NULL`);
-    await duck.run(`INSERT INTO rejects SELECT 'users', rn, 'user_id', 'duplicate user_id (first at record ' || (first_rn + 1) || ')', user_id FROM users_dup WHERE rn <> first_rn`);
+    await duck.run(`CREATE TEMP TABLE users_dup AS SELECT rn, user_id, first_rn FROM (
+        SELECT rowid AS rn, user_id, min(rowid) OVER (PARTITION BY user_id) AS first_rn FROM raw_users WHERE ecol IS NULL) WHERE rn <> first_rn`);
+    await duck.run(`CREATE TEMP TABLE users_given AS SELECT user_id, age, country FROM raw_users WHERE ecol IS NULL AND rowid NOT IN (SELECT rn FROM users_dup)`);
+    await duck.run(`INSERT INTO rejects SELECT 'users', rowid, ecol, reason, val FROM raw_users WHERE ecol IS NOT NULL`);
+    await duck.run(`INSERT INTO rejects SELECT 'users', rn, 'user_id', 'duplicate user_id (first at record ' || (first_rn + 1) || ')', user_id FROM users_dup`);
   } else {
     await duck.run(`CREATE TEMP TABLE users_given (user_id VARCHAR, age INTEGER, country VARCHAR)`);
   }
@@ -294,8 +296,8 @@ async function crossChecks(duck: Duck, hasUsers: boolean): Promise<void> {
     FROM raw_interactions r WHERE r.ecol IS NULL AND NOT EXISTS (SELECT 1 FROM items_ok i WHERE i.item_id = r.item_id)`);
   await duck.run(`CREATE TEMP VIEW inter_ok AS SELECT r.user_id, r.item_id, r.kind, r.ts, r.weight FROM raw_interactions r SEMI JOIN items_ok i ON i.item_id = r.item_id WHERE r.ecol IS NULL`);
   await duck.run(`CREATE TEMP TABLE users_ok AS SELECT user_id, age, country FROM users_given
-    UNION ALL SELECT DISTINCT user_id, NULL::INTEGER, NULL::VARCHAR FROM raw_interactions i WHERE i.ecol IS NULL
-      AND NOT EXISTS (SELECT 1 FROM users_given g WHERE g.user_id = i.user_id) AND EXISTS (SELECT 1 FROM items_ok t WHERE t.item_id = i.item_id)`);
+    UNION ALL SELECT user_id, NULL::INTEGER, NULL::VARCHAR FROM (SELECT DISTINCT user_id FROM inter_ok) i
+      WHERE NOT EXISTS (SELECT 1 FROM users_given g WHERE g.user_id = i.user_id)`);
 }
 
 async function buildManifest(duck: Duck, opts: IngestOptions, staged: Partial<Record<TableName, Staged>>, rej: Record<string, unknown>[], out: Record<'items' | 'users' | 'interactions', string>): Promise<Manifest> {
