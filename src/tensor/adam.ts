@@ -2,6 +2,7 @@
 // flat buffers: one kernel call per step.
 import { adamStep } from './kernels.ts';
 import type { ParamStore } from './params.ts';
+import type { StoredArray } from './safetensors.ts';
 
 /** Adam settings. */
 export interface AdamOpts {
@@ -64,5 +65,26 @@ export class Adam {
       if (tr.dense) { upd(offset, offset + tensor.size); continue; }
       for (const r of tr.rows()) upd(offset + r * D, offset + r * D + D);
     }
+  }
+
+  /** Optimiser state for a checkpoint: `adam.m`, `adam.v` (flat, like the params) and `adam.t`. */
+  stateArrays(): Map<string, StoredArray> {
+    return new Map<string, StoredArray>([
+      ['adam.m', { shape: [this.m.length], data: this.m }],
+      ['adam.v', { shape: [this.v.length], data: this.v }],
+      ['adam.t', { shape: [1], data: new Int32Array([this.t]) }],
+    ]);
+  }
+
+  /** Restores state written by stateArrays() (e.g. read back with loadSafetensors). */
+  loadStateArrays(arrays: Map<string, StoredArray>): void {
+    const m = arrays.get('adam.m'), v = arrays.get('adam.v'), t = arrays.get('adam.t');
+    if (!m || !v || !t) throw new Error('Adam.loadStateArrays: need adam.m, adam.v and adam.t');
+    if (m.data.length !== this.m.length || v.data.length !== this.v.length) {
+      throw new RangeError(`Adam.loadStateArrays: adam.m / adam.v must have ${this.m.length} values (the parameter count), got ${m.data.length} / ${v.data.length}`);
+    }
+    this.m.set(m.data);
+    this.v.set(v.data);
+    this.t = t.data[0];
   }
 }

@@ -90,3 +90,28 @@ test('safetensors encoding matches the format byte layout (I32 too)', () => {
   assert.deepEqual(buf.readInt32LE(8 + hlen + 4), -1);
   assert.deepEqual(Array.from(decodeSafetensors(buf).tensors.get('ids')!.data), [7, -1]);
 });
+
+test('Adam state round-trips through safetensors and resumes identically', () => {
+  const mk = () => {
+    const ps = new ParamStore(new Rng(4));
+    const w = ps.add('w', [2, 2], init.heNormal);
+    return { ps, w, opt: new Adam(ps, { lr: 0.05 }) };
+  };
+  const stepOnce = (s: ReturnType<typeof mk>) => {
+    const tp = new Tape();
+    tp.backward(sum(tp, matmul(tp, s.w, s.w)));
+    s.opt.step();
+    s.ps.zeroGrad();
+  };
+  const a = mk();
+  stepOnce(a); stepOnce(a);
+  const buf = encodeSafetensors(new Map([...a.ps.toArrays(), ...a.opt.stateArrays()]));
+  const b = mk();
+  const st = decodeSafetensors(buf).tensors;
+  b.w.data.set(st.get('w')!.data);
+  b.opt.loadStateArrays(st);
+  assert.equal(b.opt.t, 2);
+  stepOnce(a); stepOnce(b);
+  assert.deepEqual(b.ps.data, a.ps.data);
+  assert.throws(() => b.opt.loadStateArrays(new Map()), /Adam.loadStateArrays: need adam.m, adam.v and adam.t/);
+});
