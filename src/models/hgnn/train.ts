@@ -146,6 +146,11 @@ export async function trainHgnn(input: TrainHgnnInput): Promise<TrainHgnnResult>
     for (const batch of lbs.epoch()) {
       if (nb >= total) break;
       const z = model.forward(tp, feats, batch.blocks.nodes, blockCsr(batch.blocks, gi));
+      const bad = firstNonFinite(z.data);
+      if (bad >= 0) {
+        throw new HgnnNumericError(`trainHgnn: output embeddings became ${z.data[bad]} at epoch ${epoch}, batch ${nb + 1}/${total} ` +
+          `(forward of Adam step ${opt.t + 1}; check the features and the learning rate)`);
+      }
       const loss = linkLoss(tp, z, batch, cfg.margin);
       const lv = loss.item();
       if (!Number.isFinite(lv)) throw new HgnnNumericError(`trainHgnn: loss became ${lv} at epoch ${epoch}, batch ${nb + 1}/${total} (Adam step ${opt.t + 1})`);
@@ -202,6 +207,11 @@ export function epochSeed(seed: number, epoch: number): number {
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
   return ((x ^ (x >>> 16)) >>> 1) % 1000000007; // sampler seeds +1/+2 stay finite integers
+}
+
+function firstNonFinite(a: Float32Array): number {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
+  return -1;
 }
 
 function checkFinite(model: HgnnModel, epoch: number, batch: number, step: number): void {
