@@ -33,10 +33,13 @@ test('fusedLinear equals matmul + add + biasAdd (+ relu) and gradchecks for ever
   assert.equal(frozen.grad, null);
 });
 
-test('fusedLinear keeps NaN (so the trainer NaN guard sees it) and rejects bad shapes by name', () => {
+test('fusedLinear keeps a positive NaN, zeroes -0 and rejects bad shapes by name', () => {
   const tp = new Tape();
   const y = fusedLinear(tp, [Tensor.from([NaN], [1, 1])], [Tensor.from([1], [1, 1])], null, true);
   assert.ok(Number.isNaN(y.data[0]));
+  const z = fusedLinear(tp, [Tensor.from([-0, 2, -3e-30, 1e30], [4, 1])], [Tensor.from([1], [1, 1])], null, true);
+  assert.deepEqual(Array.from(z.data), [0, 2, 0, 1e30].map(Math.fround));
+  assert.ok(Object.is(z.data[0], 0));
   assert.throws(() => fusedLinear(tp, [Tensor.zeros([2, 3])], [Tensor.zeros([2, 4])], null, false), /fusedLinear: xs\[0\] \[2, 3\] @ Ws\[0\] \[2, 4\] must give \[2, 4\]/);
   assert.throws(() => fusedLinear(tp, [Tensor.zeros([2, 3])], [Tensor.zeros([3, 4])], Tensor.zeros([3]), false), /fusedLinear: b must be \[4\], got \[3\]/);
 });

@@ -83,7 +83,7 @@ class Tower {
         const o = r * H;
         for (let j = 0; j < H; j++) {
           const v = y[o + j] + bias[j];
-          y[o + j] = act && v < 0 ? 0 : v; // NaN stays NaN, like the training path
+          y[o + j] = act && v < 0 ? 0 : v;
         }
       }
       x = y; xd = H;
