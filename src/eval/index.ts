@@ -17,3 +17,5 @@ export { spdInverse } from './baselines/spd_inverse.ts';
 export { buildEvalContext, evaluateModel, type EvalContext, type EvalContextOptions, type ModelRun } from './protocol.ts';
 export { MODEL_NAMES, toQualityBenchJson, type ModelName, type BenchGroup, type QualityBenchJson, type ReportJson } from './report_types.ts';
 export { spdInverseF32 } from './baselines/spd_inverse_f32.ts';
+export { LightGcn, buildNormAdj, propagate, lightgcnLossGrad, bprLossMean, type LightGcnOptions, type NormAdj } from './baselines/lightgcn.ts';
+export { dotProductTopK, gatherRows, type DotProductVectors } from './baselines/dot_product.ts';
