@@ -110,6 +110,16 @@ test('synthetic: 90-day timeline, late audiobooks have no history before release
     const rel = world.items[T_AB][e.item].releaseDay;
     assert.ok(e.ts >= start + Math.max(0, rel) * 86_400_000 - 1, 'no interaction before release');
   }
+  // audiobook adopters: users whose first audiobook contact falls in the last 14 days after other
+  // activity (the cold users of the test window)
+  const firstAb = new Map<number, number>(), firstAny = new Map<number, number>();
+  for (const e of ev) {
+    firstAny.set(e.u, Math.min(firstAny.get(e.u) ?? Infinity, e.ts));
+    if (e.ty === T_AB) firstAb.set(e.u, Math.min(firstAb.get(e.u) ?? Infinity, e.ts));
+  }
+  const cut = start + 76 * 86_400_000;
+  const adopters = [...firstAb].filter(([u, t]) => t >= cut && firstAny.get(u)! < cut).length;
+  assert.ok(adopters / firstAb.size > 0.05, `late adopters ${adopters} of ${firstAb.size}`);
   // podcasts are established (all released before the window)
   assert.ok(world.items[T_POD].every((it) => it.releaseDay < 0));
 });

@@ -24,7 +24,9 @@
  *   normalised to mean 1 (top 25% of users ≈ 75% of listening); events N_u ~ 1 + Poisson(m·a_u).
  *   Type use: music 85% of users, podcasts 60%; audiobooks 28% of podcast listeners and 5%
  *   of the others (so ≈ 19% of users can touch audiobooks and ≈ 89% of those play podcasts).
- *   Per-event type weights music 0.5, podcast 0.35, audiobook 0.2·Gamma(0.7)/0.7.
+ *   Per-event type weights music 0.5, podcast 0.35, audiobook 0.2·Gamma(0.7)/0.7. Half of the
+ *   audiobook users listen from day 0, the others adopt audiobooks on a uniform day of the window
+ *   (the type is new), so the test window has cold users who start streaming audiobooks.
  * Events (time-ordered per user; day ~ U[0, 90)):
  *   type by the user's weights; with prob. repeat_type (podcast 0.5, audiobook 0.3, music 0.4)
  *   replay an item already in the user's history; else the item comes from
@@ -74,7 +76,7 @@ export interface SyntheticOptions {
  */
 export const SYNTHETIC_DEFAULTS: Required<SyntheticOptions> = {
   seed: 1, users: 20_000, podcasts: 5_000, audiobooks: 1_500, music: 3_000, topics: 24, days: 90,
-  start: '2024-01-01T00:00:00Z', meanEvents: 30, popularityNoise: 0.2,
+  start: '2024-01-01T00:00:00Z', meanEvents: 30, popularityNoise: 0.1,
 };
 
 const TYPES = [TYPE_PODCAST, TYPE_AUDIOBOOK, TYPE_MUSIC] as const;
@@ -180,6 +182,7 @@ export function generateEvents(world: SyntheticWorld, sink: SyntheticSink): numb
   const actNorm = Math.exp((sigmaA * sigmaA) / 2);
   const topicW = new Float64Array(T);
   const typeW = new Float64Array(3);
+  const typeWBefore = new Float64Array(3); // before the user adopts audiobooks
   const hist: number[][] = [[], [], []];
   const seen: Set<number>[] = [new Set(), new Set(), new Set()];
   let total = 0;
@@ -215,6 +218,11 @@ export function generateEvents(world: SyntheticWorld, sink: SyntheticSink): numb
     typeW[T_POD] = podcast ? 0.35 : 0;
     typeW[T_AB] = audiobook ? (0.2 * rng.gamma(0.7)) / 0.7 : 0;
     typeW[T_MUS] = music || (!podcast && !audiobook) ? 0.5 : 0;
+    typeWBefore.set(typeW);
+    typeWBefore[T_AB] = 0;
+    if (typeWBefore[T_POD] + typeWBefore[T_MUS] === 0) typeWBefore[T_POD] = 0.35;
+    // half of the audiobook users listened from the start, the others adopt during the window
+    const adoptDay = audiobook && rng.next() < 0.5 ? rng.next() * o.days : 0;
     // events, in time order
     const n = 1 + rng.poisson((o.meanEvents * Math.exp(sigmaA * rng.normal())) / actNorm);
     const days = new Float64Array(n);
@@ -223,7 +231,7 @@ export function generateEvents(world: SyntheticWorld, sink: SyntheticSink): numb
     for (let ty = 0; ty < 3; ty++) { hist[ty].length = 0; seen[ty].clear(); }
     for (let e = 0; e < n; e++) {
       const day = days[e];
-      const ty = rng.pick(typeW);
+      const ty = rng.pick(day < adoptDay ? typeWBefore : typeW);
       const h = hist[ty];
       let item: number;
       let fresh = false;
