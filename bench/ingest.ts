@@ -3,7 +3,7 @@
  * Baseline in the same run: DuckDB reading the same CSV straight to Parquet with no validation.
  * Each measurement runs in a fresh child process so its peak RSS (maxRSS) is its own.
  *
- *   npx tsx bench/ingest.ts [--rows 10000000] [--repeats 3] [--data /tmp/hgrec-bench-ingest] [--memory 3GB]
+ *   npx tsx bench/ingest.ts [--rows 10000000] [--repeats 2] [--data /tmp/hgrec-bench-ingest] [--memory 3GB]
  *
  * Last stdout line: {"rows_per_s":…, "peak_rss_mb":…, …}. Progress on stderr.
  */
@@ -48,12 +48,12 @@ if (mode) {
 }
 
 const rows = Number(flag('rows', '10000000'));
-const repeats = Number(flag('repeats', '3'));
+const repeats = Number(flag('repeats', '2'));
 const meanEvents = 30;
 // ≈ 32 events per user at meanEvents 30 (1 + Poisson, weak signals) -> users for the requested rows
 const users = Math.max(100, Math.round(rows / 32));
 const stamp = join(dataDir, 'params.json');
-const params = JSON.stringify({ users, meanEvents, seed: 7 });
+const params = JSON.stringify({ users, meanEvents, seed: 7, generator: 2 }); // bump generator when synthetic.ts output changes
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== params) {
   rmSync(dataDir, { recursive: true, force: true });
   console.error(`generating ~${rows} interactions (${users} users) as CSV in ${dataDir} …`);

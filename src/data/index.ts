@@ -28,3 +28,5 @@ export { prepareFoodKitchen } from './adapters/food_kitchen.ts';
 export type { FoodKitchenOptions, FoodKitchenStats } from './adapters/food_kitchen.ts';
 export { DATASETS_DIR, REPO_ROOT, datasetPath } from './adapters/paths.ts';
 export type { PreparedDataset } from './adapters/paths.ts';
+export { ingestDataset, DATASET_NAMES } from './datasets.ts';
+export type { DatasetName, IngestDatasetOptions } from './datasets.ts';
