@@ -7,7 +7,7 @@
 //   twotower.json                { format, version, config, dims, userSpec, numItems, targetType }
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../data/index.ts';
+import { KIND_CODES, writeFileAtomic } from '../../data/index.ts';
 import { Vocabulary } from '../../features/index.ts';
 import { loadSafetensors, saveSafetensors, type StoredArray } from '../../tensor/index.ts';
 import { configFromJSON, configToJSON, type TwoTowerConfig } from './config.ts';
@@ -39,6 +39,9 @@ export class TwoTowerModel {
   private readonly denseBuf: Float32Array;
   /** Filled by trainTwoTower. */
   history: EpochLog[] = [];
+  /** String item ids by dense id (when given at training time), for requests with string ids. */
+  itemIds: string[] | null = null;
+  private itemIndex: Map<string, number> | null = null;
 
   constructor(readonly config: Readonly<TwoTowerConfig>, readonly net: TwoTowerNet, readonly userSpec: UserFeatureSpec,
     readonly ctx: UserFeatureContext, readonly items: ModelItemTables) {
@@ -70,6 +73,26 @@ export class TwoTowerModel {
    */
   userFeatures(raw: RawUser): { dense: Float32Array; country: number } {
     return userFeaturesFromRaw(this.userSpec, this.ctx, this.countryVocab, raw, new Float32Array(this.userSpec.dim));
+  }
+
+  /**
+   * A RawUser from string item ids and kind names (unknown item ids and kinds are dropped).
+   * Needs itemIds (pass them to trainTwoTower).
+   * @example model.userVector(model.rawUserFromStrings({ items: ['ab1'], kinds: ['follow'], ts: [t], asOf: Date.now() }))
+   */
+  rawUserFromStrings(r: { items: readonly string[]; kinds: readonly string[]; ts: ArrayLike<number>; age?: number | null; country?: string | null; asOf: number }): RawUser {
+    if (!this.itemIds) throw new Error('TwoTowerModel.rawUserFromStrings: the model has no item ids (train with itemIds to use string ids)');
+    if (r.kinds.length !== r.items.length || r.ts.length !== r.items.length) {
+      throw new RangeError(`TwoTowerModel.rawUserFromStrings: items, kinds and ts must have the same length, got ${r.items.length}, ${r.kinds.length}, ${r.ts.length}`);
+    }
+    this.itemIndex ??= new Map(this.itemIds.map((id, i) => [id, i]));
+    const items: number[] = [], kinds: number[] = [], ts: number[] = [];
+    for (let e = 0; e < r.items.length; e++) {
+      const i = this.itemIndex.get(r.items[e]), k = (KIND_CODES as Record<string, number>)[r.kinds[e]];
+      if (i === undefined || k === undefined) continue;
+      items.push(i); kinds.push(k); ts.push(r.ts[e]);
+    }
+    return { items, kinds, ts, age: r.age, country: r.country, asOf: r.asOf };
   }
 
   /**
@@ -123,7 +146,7 @@ export class TwoTowerModel {
     saveSafetensors(join(dir, 'twotower_inputs.safetensors'), t, { format: TWO_TOWER_FORMAT });
     const meta = {
       format: TWO_TOWER_FORMAT, version: TWO_TOWER_VERSION, config: configToJSON(this.config), dims: this.net.dims,
-      userSpec: this.userSpec, numItems: N, history: this.history,
+      userSpec: this.userSpec, numItems: N, history: this.history, itemIds: this.itemIds,
     };
     writeFileAtomic(join(dir, 'twotower.json'), JSON.stringify(meta, null, 1) + '\n');
   }
@@ -152,6 +175,7 @@ export class TwoTowerModel {
     const model = new TwoTowerModel(configFromJSON(meta.config), net, meta.userSpec, ctx,
       { dense: get('itemDense', Float32Array), language: get('itemLanguage', Int32Array), genre: get('itemGenre', Int32Array) });
     model.history = meta.history ?? [];
+    model.itemIds = meta.itemIds ?? null;
     return model;
   }
 }

@@ -80,11 +80,19 @@ test('checkpoint each epoch + resume gives exactly the uninterrupted run; save/l
     assert.equal(resumed.history.length, 3);
     await assert.rejects(trainTwoTower({ ...opts(p, { epochs: 3, lr: 0.01 }), checkpointDir: join(dir, 'ck'), resume: true }), /was written for another setup/);
 
+    full.itemIds = Array.from({ length: p.items.n }, (_, i) => `it${i}`);
     full.save(join(dir, 'model'));
     const loaded = TwoTowerModel.load(join(dir, 'model'));
     assert.deepEqual(loaded.itemVectors(), full.itemVectors());
     assert.deepEqual(userVectors(loaded, p), userVectors(full, p));
     assert.deepEqual(loaded.targetItems(), p.audiobooks);
+    // string ids and kind names at the edge give the same vector as dense ids
+    const rows = [...Array(p.train.n).keys()].filter((r) => p.train.user[r] === 7);
+    const dense = loaded.userVector({ items: rows.map((r) => p.train.item[r]), kinds: rows.map((r) => p.train.kind[r]), ts: rows.map((r) => p.train.ts[r]), asOf: p.asOf });
+    const kindNames = ['stream', 'preview', 'follow', 'intent_to_pay', 'other'];
+    const strings = loaded.userVector(loaded.rawUserFromStrings({ items: [...rows.map((r) => `it${p.train.item[r]}`), 'unknown-id'],
+      kinds: [...rows.map((r) => kindNames[p.train.kind[r]]), 'stream'], ts: [...rows.map((r) => p.train.ts[r]), p.asOf - 1], asOf: p.asOf }));
+    assert.deepEqual(strings, dense);
     assert.throws(() => TwoTowerModel.load(join(dir, 'nothing')), /TwoTowerModel.load: .*twotower.json not found/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

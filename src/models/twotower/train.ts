@@ -26,6 +26,8 @@ export interface TrainTwoTowerOptions {
   /** item type per dense id: typeNames[itemType[i]] */
   itemTypeNames: readonly string[];
   itemType: ArrayLike<number>;
+  /** [N] string item ids (optional; saved with the model for string-id requests) */
+  itemIds?: readonly string[];
   /** text vectors + language/genre ids (itemInputsFromFeatures) */
   items: ItemInputs;
   /** [U] age (-1 unknown) and country (null unknown), dense user ids */
@@ -108,6 +110,10 @@ export async function trainTwoTower(o: TrainTwoTowerOptions): Promise<TwoTowerMo
     pairUser: pos.user, pairItem: pos.item, logQ: cfg.logQ ? itemLogQ(pos.counts) : null,
   }, { batchSize: cfg.batchSize, lr: cfg.lr, seed: cfg.seed, threads: cfg.threads });
   const model = new TwoTowerModel(cfg, net, spec, ctx, { dense: itemDense, language: o.items.languageId, genre: o.items.genreId });
+  if (o.itemIds) {
+    if (o.itemIds.length !== N) throw new RangeError(`${who}: itemIds must have ${N} entries, got ${o.itemIds.length}`);
+    model.itemIds = [...o.itemIds];
+  }
 
   const fingerprint = JSON.stringify({ dims: net.dims, seed: cfg.seed, pairs: pos.user.length, batch: cfg.batchSize, lr: cfg.lr });
   const ckpt = o.checkpointDir ? checkpointPath(o.checkpointDir) : null;
