@@ -7,7 +7,7 @@
 // their features alone (the inductive path new items take).
 import { NeighbourSampler, type HeteroGraph } from '../../graph/index.ts';
 import type { NeighbourCsr } from '../../nn/sage_conv.ts';
-import { BufferPool, Tape, Tensor } from '../../tensor/index.ts';
+import { BufferPool, Tape, Tensor, kernels, sgemm } from '../../tensor/index.ts';
 import { relationIndex } from './batch.ts';
 import type { HgnnModel } from './model.ts';
 
@@ -78,15 +78,74 @@ export function embedAll(model: HgnnModel, graph: HeteroGraph, features: HgnnFea
     // seeds are every node in order, so positions = local ids; copy: views die on the next call
     csr.push(Array.from(gi, (g) => (g < 0 ? null : { indptr: sb.blocks[0].rel[g].indptr.slice(), indices: sb.blocks[0].rel[g].indices.slice() })));
   }
-  const tp = new Tape(opts.pool ?? new BufferPool(), { grad: false });
+  return layerwise(model, feats.map((f) => f.data), graph.numNodes, csr, opts.pool ?? new BufferPool());
+}
+
+/**
+ * Same maths as HgnnModel.forward over blocks whose node sets are every node (so positions =
+ * local ids), computed layer by layer straight on the kernels with bounded scratch: per layer
+ * one output buffer per type, ONE transform buffer [N_max, H] and one message buffer reused by
+ * every relation, in-place bias / ReLU / accumulation (the tape path would keep ~8 full-size
+ * intermediates per relation alive). infer.test.ts checks it against HgnnModel.forward.
+ */
+function layerwise(model: HgnnModel, feats: Float32Array[], counts: readonly number[], csr: (NeighbourCsr | null)[][],
+  pool: BufferPool): Float32Array[] {
+  const { arch } = model;
+  const T = arch.types.length;
+  const P = (name: string): Float32Array => model.params.get(name).data;
+  const maxN = Math.max(1, ...counts);
+  const widest = Math.max(arch.hidden, arch.out);
   try {
-    const nodes = Array.from({ length: L + 1 }, () => all);
-    const z = model.forward(tp, feats, nodes, csr); // [N, out]
-    const D = model.arch.out;
-    return graph.numNodes.map((n, t) => z.data.slice(graph.typeOffset[t] * D, (graph.typeOffset[t] + n) * D));
+    const scratch = pool.f32(maxN * widest), msg = pool.f32(maxN * widest), argmax = pool.i32(maxN * widest);
+    // layer-0 input: the features, or their per-type projection
+    let h: Float32Array[] = feats;
+    let D = arch.projDim > 0 ? arch.projDim : arch.inDims[0];
+    if (arch.projDim > 0) {
+      h = arch.types.map((ty, t) => affine(pool.f32(counts[t] * D), feats[t], counts[t], arch.inDims[t], D, P(`proj.${ty}.W`), P(`proj.${ty}.b`)));
+    }
+    for (let l = 0; l < arch.layers; l++) {
+      const H = l === arch.layers - 1 ? arch.out : arch.hidden;
+      const next = arch.types.map((ty, t) => affine(pool.f32(counts[t] * H), h[t], counts[t], D, H, P(`conv${l}.self.${ty}.W`), P(`conv${l}.self.${ty}.b`)));
+      arch.relations.forEach((r, k) => {
+        const c = csr[l][k];
+        if (!c || c.indices.length === 0) return;
+        const ns = counts[r.srcType], nd = counts[r.dstType];
+        const t = affine(scratch.subarray(0, ns * H), h[r.srcType], ns, D, H, P(`conv${l}.rel.${r.name}.W`), P(`conv${l}.rel.${r.name}.b`));
+        for (let i = 0; i < t.length; i++) if (!(t[i] > 0)) t[i] = 0; // ReLU (order as in linearRelu)
+        const m = msg.subarray(0, nd * H);
+        kernels.segmentMax(t, H, c.indptr, c.indices, m, argmax.subarray(0, nd * H));
+        const acc = next[r.dstType];
+        for (let i = 0; i < m.length; i++) acc[i] += m[i];
+      });
+      if (l < arch.layers - 1) for (const a of next) for (let i = 0; i < a.length; i++) if (!(a[i] > 0)) a[i] = 0;
+      h = next;
+      D = H;
+    }
+    // row-wise L2 normalisation (as the l2Normalize op: x * (1 / max(||x||, 1e-12)))
+    return h.map((a, t) => {
+      const out = new Float32Array(counts[t] * D);
+      for (let n = 0; n < counts[t]; n++) {
+        const r = n * D;
+        let s = 0;
+        for (let j = 0; j < D; j++) s += a[r + j] * a[r + j];
+        const inv = 1 / Math.max(Math.sqrt(s), 1e-12);
+        for (let j = 0; j < D; j++) out[r + j] = a[r + j] * inv;
+      }
+      return out;
+    });
   } finally {
-    tp.reset();
+    pool.releaseAll();
   }
+}
+
+// out = x W + b (GEMM then a bias pass, like matmul + biasAdd). x: [N, D], W: [D, H] -> out: [N, H]
+function affine(out: Float32Array, x: Float32Array, N: number, D: number, H: number, W: Float32Array, b: Float32Array): Float32Array {
+  sgemm(false, false, N, H, D, 1, x, D, W, H, 0, out, H);
+  for (let n = 0; n < N; n++) {
+    const r = n * H;
+    for (let j = 0; j < H; j++) out[r + j] += b[j];
+  }
+  return out;
 }
 
 /**
