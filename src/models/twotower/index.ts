@@ -6,7 +6,7 @@ export {
   userFeaturesFromRaw, buildUserFeatures, type UserFeatureSpec, type UserFeatureContext, type RawUser,
 } from './user_features.ts';
 export {
-  itemInputsFromFeatures, checkItemInputs, buildItemDense, itemDenseDim, type ItemInputs, type HgnnInput,
+  itemInputsFromFeatures, checkItemInputs, buildItemDense, itemDenseDim, hgnnInputFromTyped, type ItemInputs, type HgnnInput,
 } from './item_features.ts';
 export { itemLogQ, logQOffsets, duplicateMask, inBatchSoftmaxLoss, lossScratch, type LossScratch } from './loss.ts';
 export { TwoTowerNet, type NetDims } from './net.ts';

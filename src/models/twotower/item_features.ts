@@ -75,3 +75,26 @@ export function buildItemDense(items: ItemInputs, hgnn: HgnnInput | null): Float
   }
   return out;
 }
+
+/**
+ * Aligns per-type embeddings keyed by string ids (the shape of models/hgnn's ItemEmbeddings,
+ * typed structurally so this folder does not import the HGNN) with dense item ids.
+ * itemIds: [N] string id per dense id -> { emb: [N, dim], mask: [N] } (items absent from emb: zeros, mask 0)
+ * @example const hgnn = hgnnInputFromTyped(items.ids, loadEmbeddings(path));
+ */
+export function hgnnInputFromTyped(itemIds: readonly string[], e: { dim: number; types: Record<string, { ids: readonly string[]; x: Float32Array }> }): HgnnInput {
+  const N = itemIds.length, H = e.dim;
+  if (!Number.isInteger(H) || H < 1) throw new RangeError(`hgnnInputFromTyped: dim must be an integer >= 1, got ${H}`);
+  const index = new Map(itemIds.map((id, i) => [id, i]));
+  const emb = new Float32Array(N * H), mask = new Uint8Array(N);
+  for (const [t, { ids, x }] of Object.entries(e.types)) {
+    if (x.length !== ids.length * H) throw new RangeError(`hgnnInputFromTyped: type '${t}' has ${ids.length} ids but ${x.length} values (dim ${H})`);
+    ids.forEach((id, r) => {
+      const i = index.get(id);
+      if (i === undefined) return;
+      emb.set(x.subarray(r * H, (r + 1) * H), i * H);
+      mask[i] = 1;
+    });
+  }
+  return { emb, dim: H, mask };
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Vocabulary } from '../../features/index.ts';
 import { Rng } from '../../tensor/index.ts';
 import { twoTowerConfig } from './config.ts';
-import { buildItemDense } from './item_features.ts';
+import { buildItemDense, hgnnInputFromTyped } from './item_features.ts';
 import { plantedProblem } from './planted.ts';
 import {
   ROLE_OTHER, ROLE_TARGET, ROLE_TASTE, buildUserFeatures, fitUserFeatureSpec, itemRoles, userFeaturesFromRaw, userLayout,
@@ -102,4 +102,11 @@ test('item dense input: text then HGNN (zeros where the mask is 0), no HGNN colu
   const hgnn = { emb: Float32Array.from([5, 6, 7, 8]), dim: 2, mask: Uint8Array.from([1, 0]) };
   assert.deepEqual([...buildItemDense(items, hgnn)], [1, 2, 5, 6, 3, 4, 0, 0]);
   assert.deepEqual([...buildItemDense(items, null)], [1, 2, 3, 4]);
+});
+
+test('hgnnInputFromTyped aligns per-type string-id embeddings with dense ids; missing items get mask 0', () => {
+  const h = hgnnInputFromTyped(['a', 'b', 'c'], { dim: 2, types: { podcast: { ids: ['c', 'zz'], x: Float32Array.from([1, 2, 3, 4]) }, audiobook: { ids: ['a'], x: Float32Array.from([5, 6]) } } });
+  assert.deepEqual([...h.emb], [5, 6, 0, 0, 1, 2]);
+  assert.deepEqual([...h.mask], [1, 0, 1]);
+  assert.throws(() => hgnnInputFromTyped(['a'], { dim: 2, types: { t: { ids: ['a'], x: new Float32Array(3) } } }), /hgnnInputFromTyped: type 't' has 1 ids but 3 values \(dim 2\)/);
 });
