@@ -1,5 +1,5 @@
 // Fully connected layer y = x W + b with W stored [D, H] (fan-in first).
-import { ParamStore, Tape, Tensor, init as inits, linear, type Init } from '../tensor/index.ts';
+import { ParamStore, Tape, Tensor, init as inits, linear, type Init, type LinearOpOpts } from '../tensor/index.ts';
 
 /** Options of Linear. */
 export interface LinearOpts {
@@ -25,11 +25,11 @@ export class Linear {
     this.b = opts.bias === false ? null : ps.add(`${name}.b`, [outDim], inits.zeros);
   }
 
-  /** x: [N, D] -> [N, H] */
-  forward(tp: Tape, x: Tensor): Tensor {
+  /** x: [N, D] -> [N, H]; opts.relu fuses a ReLU into the same tape node. */
+  forward(tp: Tape, x: Tensor, opts: LinearOpOpts = {}): Tensor {
     if (x.shape.length !== 2 || x.shape[1] !== this.inDim) {
       throw new RangeError(`Linear(${this.name}).forward: x must be [N, ${this.inDim}], got [${x.shape.join(', ')}]`);
     }
-    return linear(tp, x, this.W, this.b);
+    return linear(tp, x, this.W, this.b, opts);
   }
 }

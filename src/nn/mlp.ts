@@ -32,7 +32,8 @@ export class Mlp {
   forward(tp: Tape, x: Tensor): Tensor {
     let h = x;
     this.layers.forEach((l, i) => {
-      h = activate(tp, l.forward(tp, h), i === this.layers.length - 1 ? this.finalActivation : this.activation);
+      const act = i === this.layers.length - 1 ? this.finalActivation : this.activation;
+      h = act === 'relu' ? l.forward(tp, h, { relu: true }) : activate(tp, l.forward(tp, h), act);
     });
     return h;
   }

@@ -1,6 +1,6 @@
 // The closed set of differentiable primitives (forward + backward side by side in each file).
 export { matmul, type MatmulOpts } from './matmul.ts';
-export { linear } from './linear.ts';
+export { linear, type LinearOpOpts } from './linear.ts';
 export { add, biasAdd, mul, scale, relu } from './elementwise.ts';
 export { sum, mean } from './reduce.ts';
 export { gather, scatterAdd } from './gather.ts';
