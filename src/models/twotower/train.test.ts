@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plantedProblem, recallAtK, type Planted } from './planted.ts';
-import { trainTwoTower, type TrainTwoTowerOptions } from './train.ts';
+import { positivePairs, trainTwoTower, type TrainTwoTowerOptions } from './train.ts';
 import { TwoTowerModel } from './model.ts';
 import type { TwoTowerConfig } from './config.ts';
 
@@ -115,4 +115,18 @@ test('the model trains for another target type (podcasts)', async () => {
   assert.equal(t.length, p.audiobooks.length);
   assert.ok(t.every((i) => p.itemTypeNames[p.itemType[i]] === 'podcast'));
   await assert.rejects(trainTwoTower(opts(p, { targetType: 'film' })), /itemRoles: targetType 'film' is not an item type/);
+});
+
+test('positivePairs: distinct (user, target item) pairs before asOf with the allowed kinds; counts per item', () => {
+  const role = Int32Array.from([1, 1, 2]); // items 0, 1 target; 2 other
+  const train = {
+    n: 7, user: Int32Array.from([0, 0, 1, 1, 2, 2, 3]), item: Int32Array.from([1, 1, 0, 2, 0, 1, 0]),
+    kind: Uint8Array.from([0, 0, 0, 0, 2, 0, 0]), ts: Float64Array.from([1, 2, 3, 4, 5, 6, 100]),
+  };
+  const p = positivePairs(train, role, ['stream'], 100);
+  assert.deepEqual([...p.user], [0, 1, 2]);
+  assert.deepEqual([...p.item], [1, 0, 1]);
+  assert.deepEqual([...p.counts], [1, 2, 0]);
+  const withFollow = positivePairs(train, role, ['stream', 'follow'], 101);
+  assert.deepEqual([...withFollow.user], [0, 1, 2, 2, 3]);
 });
