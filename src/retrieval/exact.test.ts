@@ -20,7 +20,8 @@ function same(actual: { ids: Int32Array; scores: Float32Array }, expected: { ids
 }
 
 const configs: Array<[string, ExactTopKOptions]> = [
-  ['wasm', { kernel: 'wasm' }],
+  ['wasm int8 prefilter', { kernel: 'wasm' }],
+  ['wasm float32 scan', { kernel: 'wasm', prefilter: 'none' }],
   ['wasm small blocks', { kernel: 'wasm', blockRows: 36 }],
   ['sgemm', { kernel: 'sgemm', blockRows: 50 }],
 ];
@@ -62,7 +63,7 @@ test('ExactTopK with a worker thread equals one thread and the brute force', () 
   const N = 20003, D = 16;
   const X = gridVectors(rng, N, D);
   const one = new ExactTopK(X, D, { threads: 1 });
-  const two = new ExactTopK(X, D, { threads: 2 });
+  const two = new ExactTopK(X, D, { threads: 2, prefilter: 'none' }); // the worker serves the float32 scan
   try {
     for (let t = 0; t < 5; t++) {
       const q = gridVectors(rng, 1, D);
@@ -75,6 +76,33 @@ test('ExactTopK with a worker thread equals one thread and the brute force', () 
     two.dispose();
     one.dispose();
   }
+});
+
+test('the int8 prefilter returns exactly what the float32 scan returns (ids and float32 scores)', () => {
+  const rng = new Rng(17);
+  const N = 4099, D = 128;
+  const centers = new Float32Array(20 * D).map(() => rng.normal());
+  const X = new Float32Array(N * D);
+  for (let i = 0; i < N; i++) {
+    const c = rng.int(20);
+    for (let d = 0; d < D; d++) X[i * D + d] = centers[c * D + d] + 0.3 * rng.normal();
+  }
+  X.copyWithin(7 * D, 3 * D, 4 * D); // duplicate rows: exact ties
+  const pre = new ExactTopK(X, D, { blockRows: 1000 });
+  const scan = new ExactTopK(X, D, { prefilter: 'none' });
+  assert.equal(pre.prefilter, 'int8');
+  assert.equal(scan.prefilter, 'none');
+  const queries: Float32Array[] = [new Float32Array(D), X.slice(3 * D, 4 * D), X.slice((N - 1) * D, N * D)];
+  for (let t = 0; t < 12; t++) queries.push(new Float32Array(D).map(() => rng.normal() * (t % 3 === 0 ? 1e-3 : 1)));
+  for (const [t, q] of queries.entries()) {
+    for (const k of [1, 10, 64]) {
+      same(pre.query(q, k), scan.query(q, k), `query ${t} k=${k}`);
+      const ex = new Set([3, 7, N - 1, rng.int(N), rng.int(N)]);
+      same(pre.query(q, k, { exclude: ex }), scan.query(q, k, { exclude: ex }), `query ${t} k=${k} with exclusions`);
+    }
+  }
+  const r = pre.query(X.slice(3 * D, 4 * D), 2);
+  assert.deepEqual(Array.from(r.ids), [3, 7], 'duplicate rows tie, lower id first');
 });
 
 test('ExactTopK.queryBatch equals single queries (single-query path and GEMM path)', () => {

@@ -7,7 +7,7 @@
 // is checked against and the default for catalogues up to a few hundred thousand items.
 import { sgemm } from '../tensor/kernels.ts';
 import { TopKSelector } from './select.ts';
-import { WasmScorer, wasmScorerSupported } from './wasm_scorer.ts';
+import { int8Supported, WasmScorer, wasmScorerSupported } from './wasm_scorer.ts';
 import {
   checkBatchExclusions, checkK, checkQuery, checkQueryBatch, describe, sortedExclusion,
   type BatchQueryOptions, type QueryOptions, type TopK, type TopKResult,
@@ -19,6 +19,13 @@ export interface ExactTopKOptions {
   kernel?: 'auto' | 'wasm' | 'sgemm';
   /** Threads for single queries on the wasm kernel: 1 (default) or 2 (one worker thread). */
   threads?: 1 | 2;
+  /**
+   * Single-query prefilter on the wasm kernel: 'int8' (default when dim % 16 == 0) scans int8
+   * codes of the items (a quarter of the bytes) with a per-item error bound, then rescores every
+   * item that could still be in the top k with the float32 kernel; the answer is identical to
+   * the full float32 scan. 'none' always scans the float32 rows.
+   */
+  prefilter?: 'int8' | 'none';
   /** Item rows scored per kernel call for a single query; 0 = all rows in one call. */
   blockRows?: number;
   /** Upper bound on B * rows floats of the score block in queryBatch (default 262144 = 1 MB). */
@@ -30,6 +37,12 @@ const DEFAULT_BLOCK_ROWS = 4096;
 const MIN_ROWS_FOR_WORKER = 16384;
 /** Batches smaller than this run as single queries (the wasm kernel beats GEMM there). */
 const MIN_GEMM_BATCH = 8;
+/** Largest k served by the int8 prefilter (beyond it the candidate set grows too large). */
+const MAX_PREFILTER_K = 1024;
+/** The prefilter gives up (and scans float32) once candidates exceed this share of the items. */
+const MAX_CANDIDATE_SHARE = 0.125;
+/** Relative slack for float32 rounding of the exact kernel: |f32 dot - real dot| <= this * |q| |x|. */
+const F32_DOT_SLACK = 1e-5;
 const DEFAULT_BATCH_BLOCK_FLOATS = 262144;
 
 /**
@@ -54,6 +67,12 @@ export class ExactTopK implements TopK {
   private scores: Float32Array;
   private readonly selector = new TopKSelector(16);
   private readonly scorer: WasmScorer | null;
+  private readonly int8: boolean;
+  /** Items rescored in float32 by the last prefiltered query (monitoring; -1 = full scan). */
+  lastRescored = -1;
+  private candIds = new Int32Array(1024);
+  private candUpper = new Float64Array(1024);
+  private lowerHeap = new Float64Array(16);
 
   constructor(vectors: Float32Array, dim: number, opts: ExactTopKOptions = {}) {
     const op = 'ExactTopK';
@@ -84,8 +103,11 @@ export class ExactTopK implements TopK {
       throw new RangeError(`${op}: opts.kernel 'wasm' needs WebAssembly SIMD, dim % 8 == 0 and < 4 GiB of vectors; got dim ${dim}, ${this.size} rows`);
     }
     this.kernel = kernel === 'sgemm' || !wasmOk ? 'sgemm' : 'wasm';
+    const prefilter = opts.prefilter ?? 'int8';
+    if (prefilter !== 'int8' && prefilter !== 'none') throw new RangeError(`${op}: opts.prefilter must be 'int8' or 'none', got ${String(prefilter)}`);
+    this.int8 = this.kernel === 'wasm' && prefilter === 'int8' && int8Supported(this.size, dim) && this.size > 0;
     this.scorer = this.kernel === 'wasm'
-      ? new WasmScorer(vectors, this.size, dim, threads === 2 && this.size >= MIN_ROWS_FOR_WORKER ? 2 : 1)
+      ? new WasmScorer(vectors, this.size, dim, threads === 2 && this.size >= MIN_ROWS_FOR_WORKER ? 2 : 1, this.int8)
       : null;
     this.vectors = this.scorer ? this.scorer.vectors : vectors;
     this.blockRows = blockRows === 0 ? Math.max(1, this.size) : Math.min(blockRows, Math.max(1, this.size));
@@ -102,7 +124,14 @@ export class ExactTopK implements TopK {
     const ex = sortedExclusion(op, opts?.exclude, this.size);
     const sel = this.selector;
     sel.reset(Math.min(k, Math.max(1, this.size)));
-    if (this.scorer) return this.queryWasm(this.scorer, q, ex, sel);
+    if (this.scorer) {
+      if (this.int8 && k <= MAX_PREFILTER_K) {
+        const r = this.queryInt8(this.scorer, q, ex, sel);
+        if (r) return r;
+        sel.reset(Math.min(k, Math.max(1, this.size)));
+      }
+      return this.queryWasm(this.scorer, q, ex, sel);
+    }
     const N = this.size, D = this.dim, R = this.blockRows, X = this.vectors, buf = this.scores;
     let p = 0;
     for (let start = 0; start < N; start += R) {
@@ -163,6 +192,79 @@ export class ExactTopK implements TopK {
     this.scorer?.dispose();
   }
 
+  /** True when single queries use the int8 prefilter. */
+  get prefilter(): 'int8' | 'none' {
+    return this.int8 ? 'int8' : 'none';
+  }
+
+  // Int8 prefilter. For item i the code score c_i = sq * scale_i * dot_i is within
+  // b_i = |q| resid_i + |q - q_codes| norm_i (+ float32 slack) of the float32 score f_i, so
+  // L_i = c_i - b_i <= f_i <= c_i + b_i = U_i. tau = k-th largest L among non-excluded items is
+  // <= the k-th best f, hence every item of the answer has U_i >= tau: rescoring those items
+  // exactly gives the full scan's answer. One pass keeps a running tau (never above the final
+  // one) and collects items with U >= running tau. Returns null when too many qualify.
+  private queryInt8(sc: WasmScorer, q: Float32Array, ex: Int32Array, sel: TopKSelector): TopKResult | null {
+    const N = this.size, R = this.blockRows, kk = Math.min(sel.capacityK, N - ex.length);
+    this.lastRescored = -1;
+    if (kk <= 0) return sel.result();
+    const { sq, nq, eqn } = sc.setQuery(q);
+    const A = nq, Bc = eqn + F32_DOT_SLACK * nq;
+    const scale = sc.scale, resid = sc.resid, norm = sc.norm, dots = sc.dots;
+    if (this.lowerHeap.length < kk) this.lowerHeap = new Float64Array(kk);
+    const heap = this.lowerHeap;
+    let hn = 0, tau = -Infinity;
+    const maxCand = Math.max(4 * kk, Math.floor(N * MAX_CANDIDATE_SHARE));
+    let nc = 0, p = 0, nextEx = ex.length ? ex[0] : -1;
+    for (let start = 0; start < N; start += R) {
+      const rows = Math.min(R, N - start);
+      sc.scoreCodes(start, rows);
+      const end = start + rows;
+      for (let i = start; i < end; i++) {
+        if (i === nextEx) {
+          p++;
+          nextEx = p < ex.length ? ex[p] : -1;
+          continue;
+        }
+        const c = sq * scale[i] * dots[i];
+        const b = A * resid[i] + Bc * norm[i];
+        if (c + b < tau) continue;
+        if (nc === this.candIds.length) {
+          if (nc >= maxCand) return null;
+          this.growCandidates();
+        }
+        this.candIds[nc] = i;
+        this.candUpper[nc++] = c + b;
+        const lo = c - b;
+        if (hn < kk) {
+          heapPush(heap, hn++, lo);
+          if (hn === kk) tau = heap[0];
+        } else if (lo > tau) {
+          heapReplaceMin(heap, hn, lo);
+          tau = heap[0];
+        }
+      }
+    }
+    const ids = this.candIds, ups = this.candUpper;
+    let rescored = 0;
+    for (let j = 0; j < nc; j++) {
+      if (ups[j] >= tau) {
+        sel.offer(sc.exactScore(ids[j]), ids[j]);
+        rescored++;
+      }
+    }
+    this.lastRescored = rescored;
+    return sel.result();
+  }
+
+  private growCandidates(): void {
+    const ids = new Int32Array(this.candIds.length * 2);
+    ids.set(this.candIds);
+    const ups = new Float64Array(this.candUpper.length * 2);
+    ups.set(this.candUpper);
+    this.candIds = ids;
+    this.candUpper = ups;
+  }
+
   // Single query on the wasm kernel; with a worker, it scores the upper half of the rows while
   // this thread scores and selects the lower half block by block. ex: sorted exclusion.
   private queryWasm(sc: WasmScorer, q: Float32Array, ex: Int32Array, sel: TopKSelector): TopKResult {
@@ -187,4 +289,31 @@ export class ExactTopK implements TopK {
     }
     return sel.result();
   }
+}
+
+/** Min-heap of numbers in h[0, n): push. */
+function heapPush(h: Float64Array, n: number, v: number): void {
+  let c = n;
+  while (c > 0) {
+    const par = (c - 1) >> 1;
+    if (h[par] <= v) break;
+    h[c] = h[par];
+    c = par;
+  }
+  h[c] = v;
+}
+
+/** Min-heap of numbers in h[0, n): replace the minimum with v. */
+function heapReplaceMin(h: Float64Array, n: number, v: number): void {
+  let par = 0;
+  for (;;) {
+    const l = 2 * par + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    const c = r < n && h[r] < h[l] ? r : l;
+    if (h[c] >= v) break;
+    h[par] = h[c];
+    par = c;
+  }
+  h[par] = v;
 }

@@ -26,6 +26,11 @@ export class TopKSelector {
     this.n = 0;
   }
 
+  /** The k of the current selection. */
+  get capacityK(): number {
+    return this.k;
+  }
+
   /** Number of pairs currently kept. */
   get count(): number {
     return this.n;

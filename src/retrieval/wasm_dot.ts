@@ -6,7 +6,8 @@
 // is enough to be limited by memory bandwidth. Memory is a shared WebAssembly.Memory so worker
 // threads can score other rows of the same copy.
 //
-// Exported function (all pointers are byte offsets into the memory, 16-byte aligned):
+// Exported functions (all pointers are byte offsets into the memory, 16-byte aligned):
+//   dot4i8(x, q, rows, dim, out): the same over int8 rows and an int16 query into int32 (below)
 //   dot4(x: i32, q: i32, rows: i32, dim: i32, out: i32)
 //   out[r] = sum_d x[r*dim + d] * q[d]  for r in [0, rows); rows % 4 == 0, dim % 8 == 0, dim >= 8
 // Per-lane partial sums are added as ((l0 + l1) + (l2 + l3)) in float32.
@@ -36,6 +37,12 @@ const v128load16 = [SIMD, 0x00, 4, 16]; // align 2^4, offset 16 bytes
 const f32x4add = [SIMD, 0xe4, 0x01];
 const f32x4mul = [SIMD, 0xe6, 0x01];
 const lane = (l: number) => [SIMD, 0x1f, l];
+const laneI32 = (l: number) => [SIMD, 0x1b, l];
+const i16x8ExtLowI8 = [SIMD, 0x87, 0x01];
+const i16x8ExtHighI8 = [SIMD, 0x88, 0x01];
+const i32x4DotI16 = [SIMD, 0xba, 0x01];
+const i32x4add = [SIMD, 0xae, 0x01];
+const i32store = 0x36;
 const v128zero = [SIMD, 0x0c, ...new Array<number>(16).fill(0)];
 
 function uleb(n: number): number[] {
@@ -92,18 +99,58 @@ function body(): number[] {
   ];
   const locals = [2, 6, I32, 6, V128]; // 2 groups: 6 x i32, 6 x v128
   const fn = [...locals, ...code];
-  return [1, ...uleb(fn.length), ...fn];
+  return [...uleb(fn.length), ...fn];
+}
+
+// dot4i8: out_i32[r] = sum_d x_i8[r*dim + d] * q_i16[d]; rows % 4 == 0, dim % 16 == 0. Each i32
+// lane sums dim/4 products of at most 127 * 16383, so dim <= 4096 cannot overflow.
+// Locals: params as dot4; 5 r, 6 j, 7 rowBytes, 8 p1, 9 p2, 10 p3 (i32); 11..14 acc0..acc3,
+// 15 q[j..j+8), 16 q[j+8..j+16), 17 x chunk (v128).
+function bodyI8(): number[] {
+  const g = (i: number) => [op.get, i];
+  const s = (i: number) => [op.set, i];
+  const t = (i: number) => [op.tee, i];
+  const acc = (a: number, p: number) => [...g(p), ...g(6), op.i32add, ...v128load, ...s(17),
+    ...g(a), ...g(17), ...i16x8ExtLowI8, ...g(15), ...i32x4DotI16, ...i32x4add,
+    ...g(17), ...i16x8ExtHighI8, ...g(16), ...i32x4DotI16, ...i32x4add, ...s(a)];
+  const hsum = (a: number, off: number) => [...g(4), ...g(a), ...laneI32(0), ...g(a), ...laneI32(1), op.i32add,
+    ...g(a), ...laneI32(2), ...g(a), ...laneI32(3), op.i32add, op.i32add, i32store, 2, off];
+  const qaddr = [...g(1), ...g(6), op.i32add, ...g(6), op.i32add]; // q + 2 j (int16)
+  const code = [
+    ...g(3), ...s(7), // rowBytes = dim
+    op.block, 0x40,
+    op.loop, 0x40,
+    ...g(5), ...g(2), op.i32geu, op.brIf, 1,
+    ...g(0), ...g(7), op.i32add, ...t(8), ...g(7), op.i32add, ...t(9), ...g(7), op.i32add, ...s(10),
+    ...v128zero, ...t(11), ...t(12), ...t(13), ...s(14),
+    op.i32const, 0, ...s(6),
+    op.loop, 0x40,
+    ...qaddr, ...v128load, ...s(15), ...qaddr, ...v128load16, ...s(16),
+    ...acc(11, 0), ...acc(12, 8), ...acc(13, 9), ...acc(14, 10),
+    ...g(6), op.i32const, 16, op.i32add, ...t(6), ...g(7), op.i32ltu, op.brIf, 0,
+    op.end,
+    ...hsum(11, 0), ...hsum(12, 4), ...hsum(13, 8), ...hsum(14, 12),
+    ...g(4), op.i32const, 16, op.i32add, ...s(4),
+    ...g(10), ...g(7), op.i32add, ...s(0),
+    ...g(5), op.i32const, 4, op.i32add, ...s(5),
+    op.br, 0,
+    op.end,
+    op.end,
+    op.end,
+  ];
+  const fn = [2, 6, I32, 7, V128, ...code];
+  return [...uleb(fn.length), ...fn];
 }
 
 /** The kernel's module bytes (tiny; built once). */
 export function dotModuleBytes(): Uint8Array {
   const type = [1, 0x60, 5, I32, I32, I32, I32, I32, 0];
   const imp = [1, ...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(1), ...uleb(65536)]; // shared, max 4 GiB
-  const fns = [1, 0];
-  const exp = [1, ...str('dot4'), 0x00, 0];
+  const fns = [2, 0, 0];
+  const exp = [2, ...str('dot4'), 0x00, 0, ...str('dot4i8'), 0x00, 1];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, type), ...section(2, imp), ...section(3, fns), ...section(7, exp), ...section(10, body()),
+    ...section(1, type), ...section(2, imp), ...section(3, fns), ...section(7, exp), ...section(10, [2, ...body(), ...bodyI8()]),
   ]);
 }
 
@@ -124,8 +171,8 @@ export function dotModule(): WasmModule | null {
 /** dot4 bound to a memory. See the file comment for the contract. */
 export type Dot4 = (x: number, q: number, rows: number, dim: number, out: number) => void;
 
-/** Instantiates the kernel over `memory` (must be a shared WebAssembly.Memory). */
-export function instantiateDot(module: WasmModule, memory: WasmMemory): Dot4 {
+/** Instantiates the kernels over `memory` (must be a shared WebAssembly.Memory). */
+export function instantiateDot(module: WasmModule, memory: WasmMemory): { dot4: Dot4; dot4i8: Dot4 } {
   const inst = new wasmApi!.Instance(module, { env: { mem: memory } });
-  return inst.exports.dot4 as Dot4;
+  return { dot4: inst.exports.dot4 as Dot4, dot4i8: inst.exports.dot4i8 as Dot4 };
 }

@@ -1,9 +1,14 @@
 // Holds the item matrix inside a shared WebAssembly.Memory and scores query vectors against
-// row ranges with the SIMD kernel of wasm_dot.ts, optionally with one worker thread taking the
-// upper half of the rows. Layout of the memory (byte offsets, 16-byte aligned):
+// row ranges with the SIMD kernels of wasm_dot.ts, optionally with one worker thread taking the
+// upper half of the rows. Optionally also an int8 copy of the items (per-row scale) for the
+// exact search's prefilter, with per-row error bounds. Layout (byte offsets, 16-byte aligned):
 //   [0, xBytes)        items X: [N, D] float32
 //   [qOff, +D*4)       the current query
 //   [outOff, +N*4)     scores of the current query, one per item
+//   [i8Off, +N*D)      int8 codes of X (only with int8)
+//   [q16Off, +D*2)     int16 codes of the query
+//   [dotOff, +N*4)     int32 code dot products
+//   [scratchOff, +16)  four float32 scores (exact rescoring of one row group)
 import { Worker } from 'node:worker_threads';
 import { dotModule, instantiateDot, wasmApi, type Dot4 } from './wasm_dot.ts';
 
@@ -36,11 +41,36 @@ function align16(n: number): number {
   return Math.ceil(n / 16) * 16;
 }
 
-function layoutBytes(n: number, dim: number): { qOff: number; outOff: number; total: number } {
+interface Layout { qOff: number; outOff: number; i8Off: number; q16Off: number; dotOff: number; scratchOff: number; total: number }
+
+function layoutBytes(n: number, dim: number, int8 = false): Layout {
   const qOff = align16(n * dim * 4);
   const outOff = qOff + align16(dim * 4);
-  return { qOff, outOff, total: outOff + align16(n * 4) };
+  const i8Off = outOff + align16(n * 4);
+  if (!int8) return { qOff, outOff, i8Off, q16Off: i8Off, dotOff: i8Off, scratchOff: i8Off, total: i8Off };
+  const q16Off = i8Off + align16(n * dim);
+  const dotOff = q16Off + align16(dim * 2);
+  const scratchOff = dotOff + align16(n * 4);
+  return { qOff, outOff, i8Off, q16Off, dotOff, scratchOff, total: scratchOff + 16 };
 }
+
+/** True when the int8 prefilter can serve this shape (on top of wasmScorerSupported). */
+export function int8Supported(n: number, dim: number): boolean {
+  return wasmScorerSupported(n, dim) && dim % 16 === 0 && dim <= 4096 && layoutBytes(n, dim, true).total <= MAX_BYTES;
+}
+
+/** Per-query constants of the int8 prefilter: code score = sq * scale[i] * dot[i], error <= nq * resid[i] + eqn * norm[i]. */
+export interface QueryCodes {
+  /** Query scale (real value of one int16 step). */
+  sq: number;
+  /** ||q||. */
+  nq: number;
+  /** ||q - sq * codes(q)||. */
+  eqn: number;
+}
+
+/** Largest int16 code of a query; keeps each i32 lane of dot4i8 from overflowing up to dim 4096. */
+const Q_CODE_MAX = 16383;
 
 /** Scores queries against rows held in wasm memory. Call dispose() to stop the worker. */
 export class WasmScorer {
@@ -52,20 +82,37 @@ export class WasmScorer {
   readonly q: Float32Array;
   /** The scores slot: [N]. */
   readonly out: Float32Array;
+  /** Int32 code dot products: [N] (int8 mode). */
+  readonly dots: Int32Array;
+  /** Per-row code scale, residual norm ||x - scale * codes|| and max(||x||, ||scale * codes||): [N] each (int8 mode). */
+  readonly scale: Float64Array;
+  readonly resid: Float64Array;
+  readonly norm: Float64Array;
   private readonly dot: Dot4;
+  private readonly dotI8: Dot4;
   private readonly qOff: number;
   private readonly outOff: number;
+  private readonly layout: Layout;
+  private readonly q16: Int16Array;
+  private readonly scratch: Float32Array;
+  private readonly n4: number;
   private worker: Worker | null = null;
   private ctl: Int32Array | null = null;
   private seq = 0;
 
-  /** Copies `vectors` ([n, dim]) into a new shared wasm memory. threads: 1, or 2 for one worker. */
-  constructor(vectors: Float32Array, n: number, dim: number, threads: 1 | 2) {
+  /**
+   * Copies `vectors` ([n, dim]) into a new shared wasm memory. threads: 1, or 2 for one worker.
+   * int8: also keep int8 codes of the rows for the prefilter (needs int8Supported).
+   */
+  constructor(vectors: Float32Array, n: number, dim: number, threads: 1 | 2, int8 = false) {
     const module = dotModule();
-    if (!module || !wasmScorerSupported(n, dim)) {
-      throw new RangeError(`WasmScorer: unsupported shape [${n}, ${dim}] (needs wasm SIMD, dim % 8 == 0, < 4 GiB)`);
+    if (!module || !wasmScorerSupported(n, dim) || (int8 && !int8Supported(n, dim))) {
+      throw new RangeError(`WasmScorer: unsupported shape [${n}, ${dim}] (needs wasm SIMD, dim % 8 == 0 (int8: % 16), < 4 GiB)`);
     }
-    const { qOff, outOff, total } = layoutBytes(n, dim);
+    const layout = layoutBytes(n, dim, int8);
+    const { qOff, outOff, total } = layout;
+    this.layout = layout;
+    this.n4 = n & ~3;
     const pages = Math.max(1, Math.ceil(total / PAGE));
     const memory = new wasmApi!.Memory({ initial: pages, maximum: pages, shared: true });
     this.n = n;
@@ -76,7 +123,16 @@ export class WasmScorer {
     this.vectors.set(vectors.subarray(0, n * dim));
     this.q = new Float32Array(memory.buffer, qOff, dim);
     this.out = new Float32Array(memory.buffer, outOff, n);
-    this.dot = instantiateDot(module, memory);
+    const kernels = instantiateDot(module, memory);
+    this.dot = kernels.dot4;
+    this.dotI8 = kernels.dot4i8;
+    this.q16 = new Int16Array(memory.buffer, layout.q16Off, int8 ? dim : 0);
+    this.dots = new Int32Array(memory.buffer, layout.dotOff, int8 ? n : 0);
+    this.scratch = new Float32Array(memory.buffer, layout.scratchOff, int8 ? 4 : 0);
+    this.scale = new Float64Array(int8 ? n : 0);
+    this.resid = new Float64Array(int8 ? n : 0);
+    this.norm = new Float64Array(int8 ? n : 0);
+    if (int8) this.quantizeRows(new Int8Array(memory.buffer, layout.i8Off, n * dim));
     if (threads === 2) {
       const ctl = new SharedArrayBuffer(8 * 4);
       this.ctl = new Int32Array(ctl);
@@ -95,6 +151,58 @@ export class WasmScorer {
     const r4 = rows & ~3;
     if (r4 > 0) this.dot(start * this.dim * 4, this.qOff, r4, this.dim, this.outOff + start * 4);
     for (let r = start + r4; r < start + rows; r++) this.out[r] = this.dotRow(r);
+  }
+
+  /** True when the int8 prefilter data is present. */
+  get hasInt8(): boolean {
+    return this.scale.length === this.n && this.n > 0;
+  }
+
+  /** Puts q into the query slot and its int16 codes into the code slot; returns the bound constants. */
+  setQuery(q: Float32Array): QueryCodes {
+    this.q.set(q);
+    let amax = 0, nq2 = 0;
+    for (let d = 0; d < this.dim; d++) {
+      const v = q[d];
+      nq2 += v * v;
+      if (Math.abs(v) > amax) amax = Math.abs(v);
+    }
+    const sq = amax / Q_CODE_MAX;
+    let e2 = 0;
+    if (this.hasInt8) {
+      for (let d = 0; d < this.dim; d++) {
+        const c = sq > 0 ? Math.max(-Q_CODE_MAX, Math.min(Q_CODE_MAX, Math.round(q[d] / sq))) : 0;
+        this.q16[d] = c;
+        const e = q[d] - sq * c;
+        e2 += e * e;
+      }
+    }
+    return { sq, nq: Math.sqrt(nq2) * (1 + 1e-12), eqn: Math.sqrt(e2) * (1 + 1e-12) };
+  }
+
+  /** dots[start, start+rows) = int8 codes of those rows . int16 codes of the query (set by setQuery). */
+  scoreCodes(start: number, rows: number): void {
+    const r4 = rows & ~3, D = this.dim;
+    if (r4 > 0) this.dotI8(this.layout.i8Off + start * D, this.layout.q16Off, r4, D, this.layout.dotOff + start * 4);
+    if (r4 < rows) {
+      const codes = new Int8Array(this.vectors.buffer, this.layout.i8Off, this.n * D);
+      for (let r = start + r4; r < start + rows; r++) {
+        let s = 0;
+        for (let d = 0; d < D; d++) s += codes[r * D + d] * this.q16[d];
+        this.dots[r] = s;
+      }
+    }
+  }
+
+  /**
+   * The float32 score of row r exactly as score() computes it (same kernel, same summation
+   * order), so prefiltered and full scans agree bit for bit. Needs setQuery first.
+   */
+  exactScore(r: number): number {
+    if (r >= this.n4) return this.dotRow(r);
+    const g = r & ~3;
+    this.dot(g * this.dim * 4, this.qOff, 4, this.dim, this.layout.scratchOff);
+    return this.scratch[r - g];
   }
 
   /** Starts scoring rows [start, start+rows) on the worker; finish with awaitWorker(). */
@@ -129,6 +237,31 @@ export class WasmScorer {
     }
     this.worker = null;
     this.ctl = null;
+  }
+
+  // Per-row int8 codes: scale = max|x| / 127, codes = round(x / scale); residual and norm bounds
+  // in float64 with a relative slack so they are never underestimated.
+  private quantizeRows(codes: Int8Array): void {
+    const X = this.vectors, D = this.dim;
+    for (let i = 0; i < this.n; i++) {
+      const o = i * D;
+      let amax = 0;
+      for (let d = 0; d < D; d++) amax = Math.max(amax, Math.abs(X[o + d]));
+      const scale = amax / 127;
+      let r2 = 0, x2 = 0, h2 = 0;
+      for (let d = 0; d < D; d++) {
+        const v = X[o + d];
+        const c = scale > 0 ? Math.max(-127, Math.min(127, Math.round(v / scale))) : 0;
+        codes[o + d] = c;
+        const h = scale * c;
+        r2 += (v - h) * (v - h);
+        x2 += v * v;
+        h2 += h * h;
+      }
+      this.scale[i] = scale;
+      this.resid[i] = Math.sqrt(r2) * (1 + 1e-12);
+      this.norm[i] = Math.sqrt(Math.max(x2, h2)) * (1 + 1e-12);
+    }
   }
 
   private dotRow(r: number): number {
