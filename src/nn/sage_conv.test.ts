@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BufferPool, ParamStore, Rng, Tape, Tensor, biasAdd, matmul, relu } from '../tensor/index.ts';
+import { BufferPool, ParamStore, Rng, Tape, Tensor, biasAdd, matmul, relu, segmentMax } from '../tensor/index.ts';
 import { assertClose, gradcheck, randn, randnAwayFromZero } from '../testing/index.ts';
 import { SageConv } from './sage_conv.ts';
 import { HeteroConv } from './hetero_conv.ts';
-import { linearRelu } from './linear_relu.ts';
+import { maxPoolMessage } from './max_pool_message.ts';
 
 // Tiny bipartite block: 5 source rows, 3 destinations; dst 2 has no neighbours.
 const indptr = Int32Array.of(0, 3, 5, 5);
@@ -81,12 +81,12 @@ test('SageConv: transforms each unique source row once; whole-table path when (n
   const rng = new Rng(4);
   const conv = new SageConv(new ParamStore(rng), 'r', 3, 4);
   const big = randn([10, 3], rng);
-  const shapes: string[] = [];
+  const sizes: number[] = [];
   const spy = new Tape();
-  const alloc = spy.alloc.bind(spy);
-  spy.alloc = (shape, rg, name) => { shapes.push(shape.join('x')); return alloc(shape, rg, name); };
-  conv.forward(spy, { table: big }, { indptr, indices }); // 5 entries, 4 unique rows of 10
-  assert.ok(shapes.includes('4x4') && !shapes.includes('5x4') && !shapes.includes('10x4'), `transform shapes ${shapes}`);
+  const f32 = spy.pool.f32.bind(spy.pool);
+  spy.pool.f32 = (n: number) => { sizes.push(n); return f32(n); };
+  conv.forward(spy, { table: big }, { indptr, indices }); // 5 entries, 4 unique rows of 10, H = 4
+  assert.ok(sizes.includes(16) && !sizes.includes(20) && !sizes.includes(40), `float buffers ${sizes}`);
   const x = randn([3, 3], rng);
   // every row used -> whole-table path; compare with the reference
   const ip = Int32Array.of(0, 2, 4), ix = Int32Array.of(2, 0, 1, 2);
@@ -96,10 +96,11 @@ test('SageConv: transforms each unique source row once; whole-table path when (n
   assert.throws(() => conv.forward(tp, { table: x }, { indptr, indices }), /csr.indices\[2\] = 4 out of range \[0, 3\)/);
 });
 
-test('linearRelu equals relu(biasAdd(matmul)) forward and backward', () => {
+test('maxPoolMessage equals segmentMax(relu(biasAdd(matmul))) forward and backward (empty segments 0)', () => {
   const rng = new Rng(5);
   const x = randn([7, 5], rng), W = randn([5, 3], rng), b = randn([3], rng);
-  const R = Float32Array.from({ length: 21 }, () => rng.uniform(-1, 1));
+  const ip = Int32Array.of(0, 3, 3, 7, 8), ix = Int32Array.of(0, 6, 2, 1, 3, 4, 5, 2);
+  const R = Float32Array.from({ length: 12 }, () => rng.uniform(-1, 1));
   const grads = (f: (tp: Tape) => Tensor): Float32Array[] => {
     for (const t of [x, W, b]) t.grad = null;
     const tp = new Tape();
@@ -107,8 +108,9 @@ test('linearRelu equals relu(biasAdd(matmul)) forward and backward', () => {
     tp.backward(y, R);
     return [y.data.slice(), x.grad!.slice(), W.grad!.slice(), b.grad!.slice()];
   };
-  const fused = grads((tp) => linearRelu(tp, x, W, b));
-  const comp = grads((tp) => relu(tp, biasAdd(tp, matmul(tp, x, W), b)));
+  const fused = grads((tp) => maxPoolMessage(tp, x, W, b, ip, ix));
+  const comp = grads((tp) => segmentMax(tp, relu(tp, biasAdd(tp, matmul(tp, x, W), b)), ip, ix));
+  assert.deepEqual(Array.from(fused[0].subarray(3, 6)), [0, 0, 0]);
   fused.forEach((a, i) => assertClose(a, comp[i], 1e-5, ['y', 'dx', 'dW', 'db'][i]));
 });
 

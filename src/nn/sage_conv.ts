@@ -2,9 +2,10 @@
 //   m[i] = max over sampled neighbours j of i of ReLU(W x_src[j] + b), empty neighbourhood -> 0.
 // The transform is computed ONCE per unique source row the CSR references, then the segment
 // max reads those rows through a remapped index (no duplicate transforms: a row that is the
-// neighbour of 30 destinations is multiplied by W once).
-import { ParamStore, Tape, Tensor, gather, init as inits, segmentMax } from '../tensor/index.ts';
-import { linearRelu } from './linear_relu.ts';
+// neighbour of 30 destinations is multiplied by W once). Bias and ReLU are applied after the
+// max (same function, see max_pool_message.ts), so they touch [Ndst, H], not [U, H].
+import { ParamStore, Tape, Tensor, gather, init as inits } from '../tensor/index.ts';
+import { maxPoolMessage } from './max_pool_message.ts';
 
 /**
  * Source rows of a conv: `table` holds the values, `rows` (optional) maps block position p to
@@ -90,8 +91,8 @@ export class SageConv {
       x = gather(tp, table, uniq.subarray(0, U)); // [U, D]
       idx = remap;
     }
-    const t = linearRelu(tp, x, this.W, this.b); // [U or V, H], each used row once
-    return segmentMax(tp, t, indptr, idx.subarray(0, E)); // [Ndst, H]
+    // ReLU(xW + b) for each used row once, max over each neighbourhood: [Ndst, H]
+    return maxPoolMessage(tp, x, this.W, this.b, indptr, idx.subarray(0, E));
   }
 }
 

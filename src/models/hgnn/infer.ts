@@ -110,12 +110,20 @@ function layerwise(model: HgnnModel, feats: Float32Array[], counts: readonly num
         const c = csr[l][k];
         if (!c || c.indices.length === 0) return;
         const ns = counts[r.srcType], nd = counts[r.dstType];
-        const t = affine(scratch.subarray(0, ns * H), h[r.srcType], ns, D, H, P(`conv${l}.rel.${r.name}.W`), P(`conv${l}.rel.${r.name}.b`));
-        for (let i = 0; i < t.length; i++) if (!(t[i] > 0)) t[i] = 0; // ReLU (order as in linearRelu)
+        // max-pool message as in max_pool_message.ts: bare GEMM per source row, max, then bias + ReLU
+        const t = scratch.subarray(0, ns * H);
+        sgemm(false, false, ns, H, D, 1, h[r.srcType], D, P(`conv${l}.rel.${r.name}.W`), H, 0, t, H);
         const m = msg.subarray(0, nd * H);
         kernels.segmentMax(t, H, c.indptr, c.indices, m, argmax.subarray(0, nd * H));
-        const acc = next[r.dstType];
-        for (let i = 0; i < m.length; i++) acc[i] += m[i];
+        const acc = next[r.dstType], b = P(`conv${l}.rel.${r.name}.b`), ip = c.indptr;
+        for (let i = 0; i < nd; i++) {
+          if (ip[i + 1] === ip[i]) continue; // no neighbours: message 0
+          const q = i * H;
+          for (let j = 0; j < H; j++) {
+            const v = m[q + j] + b[j];
+            acc[q + j] += v > 0 ? v : 0;
+          }
+        }
       });
       if (l < arch.layers - 1) for (const a of next) for (let i = 0; i < a.length; i++) if (!(a[i] > 0)) a[i] = 0;
       h = next;

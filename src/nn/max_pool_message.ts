@@ -1,0 +1,62 @@
+// The SAGE max-pool message as one op, reordered so that no element-wise pass touches the big
+// per-source-row tensor:
+//   m[i] = max_{e in seg(i)} ReLU(x[idx[e]] W + b)          (SPEC §2, as written)
+//        = ReLU( max_{e in seg(i)} (x[idx[e]] W) + b )       (b is shared; ReLU is monotone)
+// and m[i] = 0 for an empty segment. So the [U, H] transform is a bare GEMM; bias, ReLU and the
+// empty-segment mask act on the much smaller [Ndst, H] result. The gradient is the same
+// function's: it reaches the arg-max row of each (dst, column) when that message is > 0.
+// Checked against the literal composition relu -> biasAdd -> matmul -> segmentMax in tests.
+import { Tape, Tensor, kernels, sgemm } from '../tensor/index.ts';
+
+/**
+ * x: [U, D] (rows already unique), W: [D, H], b: [H], indptr: [Ndst + 1], idx: [E] rows of x
+ * -> [Ndst, H]
+ * @example const m = maxPoolMessage(tp, xRows, conv.W, conv.b, csr.indptr, remapped);
+ */
+export function maxPoolMessage(tp: Tape, x: Tensor, W: Tensor, b: Tensor, indptr: Int32Array, idx: Int32Array): Tensor {
+  if (x.shape.length !== 2 || W.shape.length !== 2 || x.shape[1] !== W.shape[0]) {
+    throw new RangeError(`maxPoolMessage: x must be [U, ${W.shape[0]}] for W [${W.shape.join(', ')}], got x [${x.shape.join(', ')}]`);
+  }
+  const U = x.shape[0], D = x.shape[1], H = W.shape[1];
+  if (b.shape.length !== 1 || b.shape[0] !== H) throw new RangeError(`maxPoolMessage: b must be [${H}], got [${b.shape.join(', ')}]`);
+  const S = indptr.length - 1;
+  const t = tp.pool.f32(U * H); // x W, each row once
+  sgemm(false, false, U, H, D, 1, x.data, D, W.data, H, 0, t, H);
+  const rg = tp.needsGrad(x, W, b);
+  const out = tp.alloc([S, H], rg);
+  const argmax = tp.pool.i32(S * H);
+  kernels.segmentMax(t, H, indptr, idx, out.data, argmax); // validates indptr / idx
+  const o = out.data, bd = b.data;
+  for (let s = 0; s < S; s++) {
+    const r = s * H;
+    if (indptr[s + 1] === indptr[s]) continue; // empty: kernel wrote 0, stays 0
+    for (let j = 0; j < H; j++) {
+      const v = o[r + j] + bd[j];
+      o[r + j] = v > 0 ? v : 0;
+    }
+  }
+  if (rg) {
+    tp.record(out, () => {
+      const g = out.grad!;
+      const gm = tp.pool.f32(S * H); // d (max + b), masked by the ReLU
+      for (let i = 0; i < gm.length; i++) gm[i] = o[i] > 0 ? g[i] : 0;
+      if (b.requiresGrad) {
+        const ones = tp.pool.f32(S);
+        ones.fill(1);
+        sgemm(false, false, 1, H, S, 1, ones, S, gm, H, 1, tp.grad(b), H); // db += column sums
+      }
+      if (!W.requiresGrad && !x.requiresGrad) return;
+      const gt = tp.pool.f32Zeroed(U * H);
+      kernels.segmentMaxBackward(gm, H, argmax, gt); // to the arg-max rows
+      if (W.requiresGrad) {
+        const [gw, beta] = tp.gradForWrite(W);
+        sgemm(true, false, D, H, U, 1, x.data, D, gt, H, beta, gw, H); // dW = x^T gt
+      }
+      if (x.requiresGrad) {
+        const [gx, beta] = tp.gradForWrite(x);
+        sgemm(false, true, U, D, H, 1, gt, H, W.data, H, beta, gx, D); // dx = gt W^T
+      }
+    });
+  }
+  return out;
+}
