@@ -3,8 +3,9 @@
 // input 128 + 384 + 16 (512 dense + 8-d language + 8-d genre embeddings), towers 512-256-128,
 // batch 128, in-batch softmax with logQ + duplicate masking, Adam 1e-3 — the real trainer
 // (src/models/twotower/trainer.ts) on random data.
-// Baseline in the same run: the GEMM floor of one step (the 16 sgemm calls of forward +
-// backward alone, same shapes, same threads). Reference: tuned PyTorch 1.13 CPU 61-63 s/epoch.
+// Baseline in the same run: the GEMM floor of one step (the 22 sgemm calls of forward +
+// backward alone, same shapes, same threads) and the Adam update alone (adam_step_ms).
+// Reference: tuned PyTorch 1.13 CPU 61-63 s/epoch on this machine.
 //   npx tsx bench/twotower_epoch.ts [--steps N] [--threads 1|2] [--repeats R]
 // --steps N times N steps (after 20 warm-up steps) and extrapolates to the full epoch.
 // Last stdout line: {"epoch_s": ..., ...}
@@ -50,6 +51,7 @@ const data: TrainArrays = {
   pairUser: randIds(P, U), pairItem, logQ: itemLogQ(counts),
 };
 
+let adamMs = 0, paramCount = 0;
 function trainTimes(): { perStep: number[]; total: number } {
   const net = new TwoTowerNet({ userDense: DU, countryVocab: NC, countryDim: DC, itemDense: DI, languageVocab: NL, languageDim: DL,
     genreVocab: NG, genreDim: DG, hidden: HID }, 1);
@@ -66,6 +68,11 @@ function trainTimes(): { perStep: number[]; total: number } {
     if (s > WARMUP && (s - WARMUP) % 1000 === 0) process.stderr.write(`twotower_epoch: ${s - WARMUP}/${STEPS} steps\n`);
   }
   const total = performance.now() - t0;
+  // Adam alone on this parameter count (part of every step; reported to show its share)
+  const at: number[] = [];
+  for (let i = 0; i < 30; i++) { const t = performance.now(); tr.adam.step(); at.push(performance.now() - t); }
+  adamMs = median(at);
+  paramCount = net.params.size;
   tr.close();
   return { perStep, total };
 }
@@ -116,7 +123,7 @@ setThreads(defaultThreads);
 const epoch = median(runs.map((x) => x.epoch_s));
 console.log(JSON.stringify({
   epoch_s: r3(epoch), step_ms: r3(epoch * 1000 / STEPS_PER_EPOCH), step_p50_ms: r3(median(runs.map((x) => x.step_p50_ms))),
-  gemm_floor_step_ms: r3(floor), gemm_floor_epoch_s: r3(floor * STEPS_PER_EPOCH / 1000),
+  gemm_floor_step_ms: r3(floor), gemm_floor_epoch_s: r3(floor * STEPS_PER_EPOCH / 1000), adam_step_ms: r3(adamMs), params: paramCount,
   pytorch_ref_epoch_s: 62, ratio_vs_pytorch: r3(epoch / 62),
   steps_timed: STEPS, steps_per_epoch: STEPS_PER_EPOCH, repeats: REPEATS, threads: THREADS, backend: backend(),
 }));
