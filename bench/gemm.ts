@@ -2,7 +2,9 @@
 // backward passes), OpenBLAS addon on 1 and 2 threads vs the pure-TypeScript kernel, plus raw
 // OpenBLAS from a tiny C program compiled on the fly (the ceiling; skipped if no compiler).
 //   npx tsx bench/gemm.ts [--reps 7]
-// Last stdout line: {"addon_gflops_1t", "addon_gflops_2t", "ts_gflops", ...}
+// Last stdout line: {"addon_gflops_1t", "addon_gflops_2t", "ts_gflops", ...}; wall-clock medians,
+// plus addon_gflops_per_cpu_s_1t (FLOP per CPU-second, 1 thread) which stays meaningful when
+// other processes share the cores, and addon_vs_raw_* (% of raw OpenBLAS in the same run).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,16 +32,21 @@ function randArr(n: number, rng: Rng): Float32Array {
 const rng = new Rng(1);
 const A = randArr(M * K, rng), B = randArr(K * N, rng), C = new Float32Array(M * N);
 
-/** GFLOP/s (median of reps) of C[M,N] = op(A) op(B) with the given storage. */
+let lastCpuGflops = 0; // FLOP per second of process CPU time (all threads) in the last gflops() run
+
+/** GFLOP/s (median of reps, wall clock) of C[M,N] = op(A) op(B) with the given storage. */
 function gflops(f: Gemm, ta: boolean, tb: boolean, reps: number, inner: number): number {
   const lda = ta ? M : K, ldb = tb ? K : N;
   f(ta, tb, M, N, K, 1, A, lda, B, ldb, 0, C, N); // warm-up
   const times: number[] = [];
+  const c0 = process.cpuUsage();
   for (let r = 0; r < reps; r++) {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < inner; i++) f(ta, tb, M, N, K, 1, A, lda, B, ldb, 0, C, N);
     times.push(Number(process.hrtime.bigint() - t0) / 1e9 / inner);
   }
+  const c = process.cpuUsage(c0);
+  lastCpuGflops = FLOP * reps * inner / ((c.user + c.system) / 1e6) / 1e9;
   return FLOP / median(times) / 1e9;
 }
 
@@ -78,6 +85,7 @@ if (addon) {
     for (const [ta, tb, tag] of [[false, false, ''], [true, false, '_tA'], [false, true, '_tB']] as const) {
       const g = gflops(addon.sgemm, ta, tb, REPS, 10);
       result[`addon_gflops_${th}t${tag}`] = round(g);
+      if (th === 1 && tag === '') result.addon_gflops_per_cpu_s_1t = round(lastCpuGflops); // robust on a busy box
       process.stderr.write(`addon ${th} thread(s) ${tag || 'NN'}: ${g.toFixed(1)} GFLOP/s\n`);
     }
     const raw = rawOpenblas(th);
