@@ -1,8 +1,8 @@
-// Shapes of the comparison's outputs (sketch for the harness, report writer and
-// bench/quality.ts, which come once the neural models exist), and the conversion of
-// seed-aggregated figures into the bench's last-line JSON.
+// Shapes of the comparison's outputs (report.json, the bench's last line) and the conversion
+// of seed-aggregated figures into the bench's last-line JSON.
 
 import type { AggregatedMetrics, AggregatedReport } from './aggregate.ts';
+import type { GroupReport } from './metrics.ts';
 
 /** Model names as issue 7 fixes them for bench/quality.ts (ease or itemknn, whichever ran). */
 export const MODEL_NAMES = [
@@ -24,22 +24,57 @@ export interface QualityBenchJson {
   results: Partial<Record<ModelName, { warm: BenchGroup; cold: BenchGroup; all: BenchGroup }>>;
 }
 
-/** Everything report.json holds (sketch; the report writer owns the final form). */
+/** A training curve of one model and seed (epoch losses; validation figures when the trainer has them). */
+export interface TrainingCurve {
+  model: string;
+  seed: number;
+  points: { epoch: number; loss: number; valLoss?: number; valHr10?: number; seconds?: number }[];
+}
+
+/** One model's figures over seeds, with its settings and timings. */
+export interface ModelResult {
+  settings: Record<string, unknown>;
+  groups: AggregatedReport;
+  perSeed: GroupReport[];
+  fitMs: number[];
+  recommendMs: number[];
+  curves: TrainingCurve[];
+  note?: string;
+}
+
+/** Everything report.json holds. */
 export interface ReportJson {
+  format: 'hgrec.eval_report';
+  version: 1;
   dataset: string;
+  createdAt: string;
+  command: string | null;
+  workspace: string;
   gitCommit: string;
   dataManifestHash: string;
   seeds: number[];
+  quick: boolean;
   protocol: {
-    split: string; // e.g. "temporal, last 14 days" or "last 10% of the timeline"
+    split: string; // e.g. "temporal, last 14 days" or "leave-last-out"
+    splitInfo: Record<string, unknown>;
+    target: string;
     candidates: string; // "all target-type items"
+    catalogueSize: number;
     exclusion: string; // "items the user interacted with in training (any kind)"
     cutoffs: { hr: number; mrr: number; cov: number; ndcg: number; recall: number };
     longTailTiers: number[];
+    /** users with ≥1 target per group (what every model is asked to rank) */
+    groupSizes: { warm: number; cold: number; all: number; longTail: number };
+    tuning: string;
   };
-  models: Partial<Record<ModelName, { settings: Record<string, unknown>; groups: AggregatedReport; fitMs: number[] }>>;
-  ablations?: Record<string, AggregatedReport>;
-  podcastTask?: Partial<Record<ModelName, AggregatedReport>>;
+  settings: Record<string, unknown>;
+  timings: { prepareSeconds: number; totalSeconds: number; graphSeconds: number; featureSeconds: number };
+  models: Partial<Record<ModelName, ModelResult>>;
+  /** Models asked for but not run, with the reason. */
+  skipped: Partial<Record<ModelName, string>>;
+  ablations: Record<string, ModelResult & { label: string }>;
+  podcastTask: { target: string; groupSizes: { warm: number; cold: number; all: number; longTail: number }; models: Partial<Record<ModelName, ModelResult>> } | { skipped: string };
+  notes: string[];
 }
 
 function benchGroup(a: AggregatedMetrics): BenchGroup {
