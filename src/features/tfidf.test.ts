@@ -61,7 +61,8 @@ test('sparse products agree with dense ones', () => {
   checkCsr(at);
   assert.deepEqual(Array.from(spmm(at, y, 2, new Float32Array(6))), [0, -1, 0, 0, 2, 3]);
   // more than four entries per row exercises the unrolled path
-  const wide = denseToCsr([1, 2, 3, 4, 5, 6, 7], 1, 7);
-  const ones = new Float32Array(7 * 3).fill(1);
-  assert.deepEqual(Array.from(spmm(wide, ones, 3, new Float32Array(3))), [28, 28, 28]);
+  const wide = denseToCsr([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], 2, 13);
+  const bw = Float32Array.from({ length: 13 * 2 }, (_, i) => (i % 2 ? 1 : i / 2 + 1)); // row r = [r + 1, 1]
+  // row 0: [Σ_{r<13} (r+1)², Σ_{r<13} (r+1)] = [819, 91] (8-, then 4-, then 1-wide paths); row 1: 1·B[12] = [13, 1]
+  assert.deepEqual(Array.from(spmm(wide, bw, 2, new Float32Array(4))), [819, 91, 13, 1]);
 });
