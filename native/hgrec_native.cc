@@ -174,6 +174,32 @@ Napi::Value SegmentMeanBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// softmaxRows(x, C, out, lse): out[r,:] = softmax(x[r,:]), lse[r] = log sum exp x[r,:]
+// (x and out may be the same array; -Infinity entries get probability 0).
+Napi::Value SoftmaxRows(const Napi::CallbackInfo& info) {
+  const float* x = F32(info[0]);
+  const size_t C = Int(info[1]);
+  float* out = F32(info[2]);
+  double* lse = info[3].As<Napi::TypedArrayOf<double>>().Data();
+  const size_t R = info[3].As<Napi::TypedArray>().ElementLength();
+  for (size_t r = 0; r < R; r++) {
+    const float* xr = x + r * C;
+    float* o = out + r * C;
+    float mx = -INFINITY;
+    for (size_t j = 0; j < C; j++) if (xr[j] > mx) mx = xr[j];
+    double s = 0;
+    for (size_t j = 0; j < C; j++) {
+      const float e = std::exp(xr[j] - mx);
+      o[j] = e;
+      s += e;
+    }
+    const float inv = static_cast<float>(1.0 / s);
+    for (size_t j = 0; j < C; j++) o[j] *= inv;
+    lse[r] = static_cast<double>(mx) + std::log(s);
+  }
+  return info.Env().Undefined();
+}
+
 // adamStep(p, g, m, v, lrT, b1, b2, epsT, wd)
 Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   float* p = F32(info[0]);
@@ -211,6 +237,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("segmentMean", Napi::Function::New(env, SegmentMean));
   exports.Set("segmentMeanBackward", Napi::Function::New(env, SegmentMeanBackward));
   exports.Set("adamStep", Napi::Function::New(env, AdamStep));
+  exports.Set("softmaxRows", Napi::Function::New(env, SoftmaxRows));
   return exports;
 }
 

@@ -91,6 +91,31 @@ test('sparse kernels + adam: addon equals the TypeScript twin (incl. empty segme
   }
 });
 
+test('softmaxRows: addon equals the TypeScript twin (masked -Infinity entries, 1x1, wide rows)', { skip }, () => {
+  const rng = new Rng(12);
+  for (const [R, C] of [[1, 1], [3, 5], [17, 129], [2, 1000]]) {
+    const x = rand(R * C, rng).map((v) => 8 * v);
+    if (C > 1) x[C - 1] = -Infinity;
+    const o1 = new Float32Array(R * C), o2 = new Float32Array(R * C);
+    const l1 = new Float64Array(R), l2 = new Float64Array(R);
+    addon!.softmaxRows(x, C, o1, l1);
+    tsk.softmaxRowsTs(x, C, o2, l2);
+    assertClose(o1, o2, 1e-6, `softmaxRows ${R}x${C} probs`);
+    assertClose(l1, l2, 1e-6, `softmaxRows ${R}x${C} lse`);
+    if (C > 1) assert.equal(o1[C - 1], 0);
+  }
+});
+
+test(`softmaxRows hand-computed, in place (${k.backend()})`, () => {
+  const x = new Float32Array([0, Math.log(3), 5, 5]);
+  const lse = new Float64Array(2);
+  k.softmaxRows(x, 2, x, lse);
+  assertClose(x, [0.25, 0.75, 0.5, 0.5]);
+  assertClose(lse, [Math.log(4), 5 + Math.log(2)]);
+  assert.throws(() => k.softmaxRows(new Float32Array(3), 2, new Float32Array(4), new Float64Array(2)), /softmaxRows: x too short: \[2,2\] needs 4 elements, got 3/);
+  assert.throws(() => k.softmaxRows(new Float32Array(4), 2, new Float32Array(4), new Float32Array(2) as unknown as Float64Array), /softmaxRows: lse must be a Float64Array, got Float32Array/);
+});
+
 test(`sgemm wrapper (${k.backend()}) handles empty and K=0 products without touching BLAS`, () => {
   const C = new Float32Array([1, 2, 3, 4]);
   k.sgemm(false, false, 2, 2, 0, 1, new Float32Array(0), 1, new Float32Array(0), 2, 0.5, C, 2);

@@ -198,3 +198,21 @@ export function adamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: F
   if (native) native.adamStep(p, g, m, v, lrT, b1, b2, epsT, wd);
   else ts.adamStepTs(p, g, m, v, lrT, b1, b2, epsT, wd);
 }
+
+/**
+ * Row-wise softmax with log-sum-exp: out[r, :] = softmax(x[r, :]), lse[r] = log sum exp x[r, :].
+ * x may equal out (in place); -Infinity entries (masked logits) get probability 0.
+ * x: [R, C] -> out: [R, C], lse: [R] (R = lse.length)
+ */
+export function softmaxRows(x: Float32Array, C: number, out: Float32Array, lse: Float64Array): void {
+  const op = 'softmaxRows';
+  checkF32(op, 'x', x); checkF32(op, 'out', out); checkDim(op, 'C', C);
+  if (!(lse instanceof Float64Array)) throw new TypeError(`${op}: lse must be a Float64Array, got ${describe(lse)}`);
+  const R = lse.length;
+  checkLen(op, 'x', x, R * C, `[${R},${C}]`);
+  checkLen(op, 'out', out, R * C, `[${R},${C}]`);
+  if (R === 0) return;
+  if (C === 0) { lse.fill(-Infinity); return; }
+  if (native) native.softmaxRows(x, C, out, lse);
+  else ts.softmaxRowsTs(x, C, out, lse);
+}

@@ -198,3 +198,24 @@ export function adamStepTs(
     p[i] -= lrT * mi / (Math.sqrt(vi) + epsT) + wd * p[i];
   }
 }
+
+/**
+ * Row-wise softmax: out[r, :] = softmax(x[r, :]) and lse[r] = log(sum(exp(x[r, :]))), R = lse.length.
+ * x and out may be the same array; -Infinity entries get probability 0. x: [R, C] -> out: [R, C], lse: [R]
+ */
+export function softmaxRowsTs(x: Float32Array, C: number, out: Float32Array, lse: Float64Array): void {
+  for (let r = 0; r < lse.length; r++) {
+    const o = r * C;
+    let mx = -Infinity;
+    for (let j = 0; j < C; j++) if (x[o + j] > mx) mx = x[o + j];
+    let s = 0;
+    for (let j = 0; j < C; j++) {
+      const e = Math.fround(Math.exp(x[o + j] - mx));
+      out[o + j] = e;
+      s += e;
+    }
+    const inv = Math.fround(1 / s);
+    for (let j = 0; j < C; j++) out[o + j] *= inv;
+    lse[r] = mx + Math.log(s);
+  }
+}

@@ -26,6 +26,7 @@ export interface NativeKernels {
     gx: Float32Array): void;
   adamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array,
     lrT: number, b1: number, b2: number, epsT: number, wd: number): void;
+  softmaxRows(x: Float32Array, C: number, out: Float32Array, lse: Float64Array): void;
 }
 
 /** Path of the built addon (src/tensor -> native/build/Release); HGREC_ADDON_PATH overrides it (tests). */

@@ -1,5 +1,6 @@
 // Log-softmax cross-entropy with per-row weights, additive logit offsets (logQ correction)
 // and a mask of excluded logits (in-batch negatives that share the positive's id).
+import * as k from '../kernels.ts';
 import type { Tape } from '../tape.ts';
 import type { Tensor } from '../tensor.ts';
 import { expectI32, expectRank, fmt } from './check.ts';
@@ -45,32 +46,26 @@ export function softmaxCrossEntropy(tp: Tape, logits: Tensor, targets: Int32Arra
   }
   const rg = tp.needsGrad(logits);
   const out = tp.alloc([1], rg);
-  const probs = rg ? tp.pool.f32(B * C) : null; // softmax per row, kept for backward
+  // probs starts as the shifted logits z + offsets (masked: -Infinity), then the softmax
+  // kernel turns each row into probabilities in place and returns its log-sum-exp.
+  const probs = tp.pool.f32(B * C);
   const z = logits.data;
+  if (!offsets && !mask) probs.set(z);
+  else {
+    for (let b = 0; b < B; b++) {
+      const r = b * C;
+      for (let c = 0; c < C; c++) {
+        probs[r + c] = mask && mask[r + c] ? -Infinity : z[r + c] + (offsets ? offsets[perLogit ? r + c : c] : 0);
+      }
+    }
+  }
   let loss = 0;
-  for (let b = 0; b < B; b++) {
-    const r = b * C;
-    let mx = -Infinity;
-    for (let c = 0; c < C; c++) {
-      if (mask && mask[r + c]) continue;
-      const v = z[r + c] + (offsets ? offsets[perLogit ? r + c : c] : 0);
-      if (v > mx) mx = v;
-    }
-    let se = 0;
-    for (let c = 0; c < C; c++) {
-      if (mask && mask[r + c]) { if (probs) probs[r + c] = 0; continue; }
-      const e = Math.exp(z[r + c] + (offsets ? offsets[perLogit ? r + c : c] : 0) - mx);
-      se += e;
-      if (probs) probs[r + c] = e;
-    }
-    const t = targets[b];
-    const zt = z[r + t] + (offsets ? offsets[perLogit ? r + t : t] : 0);
-    const ce = mx + Math.log(se) - zt;
-    loss += (weights ? weights[b] : 1) * ce;
-    if (probs) {
-      const inv = 1 / se;
-      for (let c = 0; c < C; c++) probs[r + c] *= inv;
-    }
+  if (B > 0) {
+    const zt = new Float64Array(B); // shifted target logits, read before the softmax overwrites them
+    for (let b = 0; b < B; b++) zt[b] = probs[b * C + targets[b]];
+    const lse = new Float64Array(B);
+    k.softmaxRows(probs, C, probs, lse);
+    for (let b = 0; b < B; b++) loss += (weights ? weights[b] : 1) * (lse[b] - zt[b]);
   }
   out.data[0] = wsum === 0 ? 0 : loss / wsum;
   // wsum = 0 (empty batch or all-zero weights): the loss is the constant 0, its gradient 0.
@@ -78,7 +73,7 @@ export function softmaxCrossEntropy(tp: Tape, logits: Tensor, targets: Int32Arra
     tp.record(out, () => {
       const g0 = wsum === 0 ? 0 : out.grad![0] / wsum;
       const [gl, beta] = tp.gradForWrite(logits);
-      const p = probs!;
+      const p = probs;
       for (let b = 0; b < B; b++) {
         const r = b * C, gb = g0 * (weights ? weights[b] : 1);
         if (beta === 0) for (let c = 0; c < C; c++) gl[r + c] = gb * p[r + c];
