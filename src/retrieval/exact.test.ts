@@ -63,7 +63,8 @@ test('ExactTopK with a worker thread equals one thread and the brute force', () 
   const N = 20003, D = 16;
   const X = gridVectors(rng, N, D);
   const one = new ExactTopK(X, D, { threads: 1 });
-  const two = new ExactTopK(X, D, { threads: 2, prefilter: 'none' }); // the worker serves the float32 scan
+  const two = new ExactTopK(X, D, { threads: 2, prefilter: 'none' }); // the worker scores float32 rows
+  const two8 = new ExactTopK(X, D, { threads: 2 }); // the worker scores int8 codes
   try {
     for (let t = 0; t < 5; t++) {
       const q = gridVectors(rng, 1, D);
@@ -71,8 +72,10 @@ test('ExactTopK with a worker thread equals one thread and the brute force', () 
       const ref = naiveTopK(X, D, q, 25, ex);
       same(one.query(q, 25, { exclude: ex }), ref, 'threads=1');
       same(two.query(q, 25, { exclude: ex }), ref, 'threads=2');
+      same(two8.query(q, 25, { exclude: ex }), ref, 'threads=2 int8');
     }
   } finally {
+    two8.dispose();
     two.dispose();
     one.dispose();
   }

@@ -37,6 +37,8 @@ const DEFAULT_BLOCK_ROWS = 4096;
 const MIN_ROWS_FOR_WORKER = 16384;
 /** Batches smaller than this run as single queries (the wasm kernel beats GEMM there). */
 const MIN_GEMM_BATCH = 8;
+/** Same with the int8 prefilter, which is ~4x cheaper per single query than the float32 scan. */
+const MIN_GEMM_BATCH_INT8 = 32;
 /** Largest k served by the int8 prefilter (beyond it the candidate set grows too large). */
 const MAX_PREFILTER_K = 1024;
 /** The prefilter gives up (and scans float32) once candidates exceed this share of the items. */
@@ -146,15 +148,16 @@ export class ExactTopK implements TopK {
   }
 
   /**
-   * See TopK.queryBatch. B >= 8: one GEMM per block of item rows for all B queries, else B
-   * single queries. Q: [B, D]
+   * See TopK.queryBatch. Large batches (B >= 8, or >= 32 with the int8 prefilter) run one GEMM
+   * per block of item rows for all B queries, smaller ones run B single queries. GEMM sums in
+   * another order, so scores may differ from query() in the last float32 bit. Q: [B, D]
    */
   queryBatch(Q: Float32Array, B: number, k: number, opts?: BatchQueryOptions): TopKResult[] {
     const op = 'ExactTopK.queryBatch';
     checkQueryBatch(op, Q, B, this.dim);
     checkK(op, k);
     checkBatchExclusions(op, opts, B);
-    if (B < MIN_GEMM_BATCH && this.scorer) {
+    if (this.scorer && B < (this.int8 ? MIN_GEMM_BATCH_INT8 : MIN_GEMM_BATCH)) {
       const D = this.dim;
       return Array.from({ length: B }, (_, b) =>
         this.query(Q.subarray(b * D, (b + 1) * D), k, { exclude: opts?.exclude?.[b] }));
@@ -215,10 +218,21 @@ export class ExactTopK implements TopK {
     let hn = 0, tau = -Infinity;
     const maxCand = Math.max(4 * kk, Math.floor(N * MAX_CANDIDATE_SHARE));
     let nc = 0, p = 0, nextEx = ex.length ? ex[0] : -1;
-    for (let start = 0; start < N; start += R) {
-      const rows = Math.min(R, N - start);
-      sc.scoreCodes(start, rows);
-      const end = start + rows;
+    // Rows [0, split) are scored here block by block; [split, N) by the worker (2 threads).
+    const split = sc.threads === 2 ? (N >> 1) & ~3 : N;
+    if (split < N) sc.scoreOnWorker(split, N - split, 'i8');
+    let awaited = split === N, overflow = false;
+    for (let start = 0; start < N && !overflow;) {
+      let end: number;
+      if (start < split) {
+        end = Math.min(start + R, split);
+        sc.scoreCodes(start, end - start);
+      } else {
+        sc.awaitWorker();
+        awaited = true;
+        end = N;
+      }
+      // Bound test with the running tau (kept in locals: this loop is the hot path).
       for (let i = start; i < end; i++) {
         if (i === nextEx) {
           p++;
@@ -229,7 +243,10 @@ export class ExactTopK implements TopK {
         const b = A * resid[i] + Bc * norm[i];
         if (c + b < tau) continue;
         if (nc === this.candIds.length) {
-          if (nc >= maxCand) return null;
+          if (nc >= maxCand) {
+            overflow = true;
+            break;
+          }
           this.growCandidates();
         }
         this.candIds[nc] = i;
@@ -243,7 +260,10 @@ export class ExactTopK implements TopK {
           tau = heap[0];
         }
       }
+      start = end;
     }
+    if (!awaited) sc.awaitWorker();
+    if (overflow) return null;
     const ids = this.candIds, ups = this.candUpper;
     let rescored = 0;
     for (let j = 0; j < nc; j++) {

@@ -16,18 +16,18 @@ const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE - PAGE; // wasm32 limit, keep one page of slack
 
 // The worker is plain JS (eval), so it needs no TypeScript loader. Control words (Int32):
-// 0 job sequence (-1 = stop), 1 finished sequence, 2.. dot4 arguments.
+// 0 job sequence (-1 = stop), 1 finished sequence, 2..6 kernel arguments, 7 kernel (0 dot4, 1 dot4i8).
 const WORKER_SRC = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, ctl } = workerData;
-const dot = new WebAssembly.Instance(module, { env: { mem: memory } }).exports.dot4;
+const { dot4, dot4i8 } = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
 const c = new Int32Array(ctl);
 let seen = 0;
 for (;;) {
   Atomics.wait(c, 0, seen);
   seen = Atomics.load(c, 0);
   if (seen < 0) break;
-  dot(c[2], c[3], c[4], c[5], c[6]);
+  (c[7] === 1 ? dot4i8 : dot4)(c[2], c[3], c[4], c[5], c[6]);
   Atomics.store(c, 1, seen);
   Atomics.notify(c, 1);
 }`;
@@ -184,13 +184,17 @@ export class WasmScorer {
   scoreCodes(start: number, rows: number): void {
     const r4 = rows & ~3, D = this.dim;
     if (r4 > 0) this.dotI8(this.layout.i8Off + start * D, this.layout.q16Off, r4, D, this.layout.dotOff + start * 4);
-    if (r4 < rows) {
-      const codes = new Int8Array(this.vectors.buffer, this.layout.i8Off, this.n * D);
-      for (let r = start + r4; r < start + rows; r++) {
-        let s = 0;
-        for (let d = 0; d < D; d++) s += codes[r * D + d] * this.q16[d];
-        this.dots[r] = s;
-      }
+    this.codesTail(start + r4, start + rows);
+  }
+
+  private codesTail(from: number, to: number): void {
+    if (from >= to) return;
+    const D = this.dim;
+    const codes = new Int8Array(this.vectors.buffer, this.layout.i8Off, this.n * D);
+    for (let r = from; r < to; r++) {
+      let s = 0;
+      for (let d = 0; d < D; d++) s += codes[r * D + d] * this.q16[d];
+      this.dots[r] = s;
     }
   }
 
@@ -205,15 +209,23 @@ export class WasmScorer {
     return this.scratch[r - g];
   }
 
-  /** Starts scoring rows [start, start+rows) on the worker; finish with awaitWorker(). */
-  scoreOnWorker(start: number, rows: number): void {
+  /**
+   * Starts scoring rows [start, start+rows) on the worker, as score() (kind 'f32') or
+   * scoreCodes() (kind 'i8') would; finish with awaitWorker().
+   */
+  scoreOnWorker(start: number, rows: number, kind: 'f32' | 'i8' = 'f32'): void {
     const c = this.ctl!;
-    const r4 = rows & ~3;
+    const r4 = rows & ~3, D = this.dim;
     this.seq = (this.seq + 1) & 0x3fffffff;
-    c[2] = start * this.dim * 4; c[3] = this.qOff; c[4] = r4; c[5] = this.dim; c[6] = this.outOff + start * 4;
+    if (kind === 'f32') {
+      c[2] = start * D * 4; c[3] = this.qOff; c[4] = r4; c[5] = D; c[6] = this.outOff + start * 4; c[7] = 0;
+    } else {
+      c[2] = this.layout.i8Off + start * D; c[3] = this.layout.q16Off; c[4] = r4; c[5] = D; c[6] = this.layout.dotOff + start * 4; c[7] = 1;
+    }
     Atomics.store(c, 0, this.seq);
     Atomics.notify(c, 0);
-    for (let r = start + r4; r < start + rows; r++) this.out[r] = this.dotRow(r);
+    if (kind === 'f32') for (let r = start + r4; r < start + rows; r++) this.out[r] = this.dotRow(r);
+    else this.codesTail(start + r4, start + rows);
   }
 
   /** Blocks until the worker finished the job started last. */
