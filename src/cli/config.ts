@@ -27,7 +27,7 @@ export const GraphConfig = z.strictObject({
   edgeKinds: z.array(z.enum(['stream', 'preview', 'follow', 'intent_to_pay', 'other'])).min(1).default(['stream']),
   minCoCount: positiveInt.default(1),
   /** Most recent N items per user used to form pairs (quadratic otherwise). Ours. */
-  perUserCap: positiveInt.default(50),
+  perUserCap: z.number().int().nonnegative().default(50),
   /** Days before the split used to form edges; 0 = the whole training window. */
   windowDays: z.number().nonnegative().default(0),
 }).prefault({});

@@ -5,17 +5,15 @@
  * a stage key (see stage.ts), so unchanged inputs are skipped and interrupts are harmless.
  */
 import { join } from 'node:path';
-import { mkdirSync, rmSync } from 'node:fs';
-import { generateSynthetic, ingest, splitWorkspace, WS, type SyntheticOptions, type Manifest } from '../data/index.ts';
+import { ingest, ingestDataset, splitWorkspace, WS, type DatasetName, type IngestOptions, type Manifest, type SyntheticOptions } from '../data/index.ts';
 import { buildCoListeningGraph } from '../graph/index.ts';
 import type { HgrecConfig } from './config.ts';
 import { fileFingerprint, requireStage, runSelfPublishingStage, runStage, type StageOutcome } from './stage.ts';
 
-/** Where the tables come from. */
+/** Where the tables come from: a named data set (synthetic generator or an adapter) or files. */
 export type DataSource =
-  | { kind: 'synthetic'; options: SyntheticOptions }
-  | { kind: 'files'; items: string; interactions: string; users?: string; mapping?: Record<string, Record<string, string>> }
-  | { kind: 'dataset'; name: 'ciao' | 'food-kitchen'; path?: string };
+  | { kind: 'dataset'; name: DatasetName; synthetic?: SyntheticOptions; path?: string }
+  | { kind: 'files'; items: string; interactions: string; users?: string; mapping?: IngestOptions['mapping'] };
 
 export interface StageContext {
   ws: string;
@@ -38,28 +36,15 @@ export async function runData(ctx: StageContext, source: DataSource): Promise<St
   return runSelfPublishingStage({ ws, name: WS.tables, material, force: ctx.force, log }, async () => {
     const roles = { target: config.data.targetType, graph: [...config.data.graphTypes], taste: [config.data.tasteType] };
     let manifest: Manifest;
-    if (source.kind === 'synthetic') {
-      const raw = join(ws, '.raw', 'synthetic');
-      rmSync(raw, { recursive: true, force: true });
-      mkdirSync(raw, { recursive: true });
-      log(`data: generating synthetic data (${JSON.stringify(source.options)})`);
-      const gen = await generateSynthetic({ ...source.options, outDir: raw });
-      log(`data: ${gen.counts.interactions.toLocaleString()} interactions for ${gen.counts.users.toLocaleString()} users`);
-      const r = await ingest({ workspace: ws, ...gen.files, roles: gen.roles, strict: config.data.strict,
-        source: { adapter: 'synthetic', ...source.options }, onProgress: log });
-      manifest = r.manifest;
-      rmSync(raw, { recursive: true, force: true });
-    } else if (source.kind === 'files') {
-      const r = await ingest({ workspace: ws, items: source.items, interactions: source.interactions, users: source.users,
-        mapping: source.mapping, roles, strict: config.data.strict, onProgress: log });
-      manifest = r.manifest;
+    if (source.kind === 'dataset') {
+      const path = source.path ? { path: source.path } : {};
+      manifest = (await ingestDataset(source.name, {
+        workspace: ws, strict: config.data.strict, synthetic: source.synthetic,
+        ciao: path, foodKitchen: path, onProgress: log,
+      })).manifest;
     } else {
-      const adapters = await import('../data/index.ts') as Record<string, unknown>;
-      const fn = adapters[source.name === 'ciao' ? 'ingestCiao' : 'ingestFoodKitchen'] as
-        | ((o: { workspace: string; path?: string; strict?: boolean; onProgress?: (m: string) => void }) => Promise<{ manifest: Manifest }>)
-        | undefined;
-      if (!fn) throw new Error(`data: the ${source.name} adapter is not available in this build`);
-      manifest = (await fn({ workspace: ws, path: source.path, strict: config.data.strict, onProgress: log })).manifest;
+      manifest = (await ingest({ workspace: ws, items: source.items, interactions: source.interactions, users: source.users,
+        mapping: source.mapping, roles, strict: config.data.strict, onProgress: log })).manifest;
     }
     return { rows: manifest.rows, rejected: manifest.rejected.total, itemsPerType: manifest.itemsPerType, roles: manifest.roles };
   });

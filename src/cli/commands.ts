@@ -1,0 +1,99 @@
+/**
+ * The stage commands. Each reads the workspace, runs its stage (skipped when its inputs are
+ * unchanged, unless --force) and leaves the previous version in place if interrupted.
+ */
+import { Command, Option } from 'commander';
+import { DATASET_NAMES, type DatasetName } from '../data/index.ts';
+import { graphBuildOptionHelp } from '../graph/index.ts';
+import { intArg, makeLogger, numArg, resolveConfig, UsageError, type GlobalOptions } from './main.ts';
+import { runData, runGraph, runSplit, type DataSource, type StageContext } from './pipeline_data.ts';
+import type { HgrecConfig } from './config.ts';
+
+function ctxOf(cmd: Command, overrides?: (c: HgrecConfig) => void): StageContext {
+  const g = cmd.optsWithGlobals() as GlobalOptions;
+  const config = resolveConfig(g, overrides);
+  return { ws: config.workspace, config, force: g.force, log: makeLogger(g) };
+}
+
+/** `--map interactions.user_id=uid` → { interactions: { user_id: 'uid' } } */
+function parseMappings(list: string[] | undefined): Record<string, Record<string, string>> | undefined {
+  if (!list?.length) return undefined;
+  const out: Record<string, Record<string, string>> = {};
+  for (const m of list) {
+    const match = /^(items|users|interactions)\.([A-Za-z_][\w]*)=(.+)$/.exec(m);
+    if (!match) throw new UsageError(`--map expects table.column=sourceColumn (table: items|users|interactions), got '${m}'`);
+    (out[match[1]!] ??= {})[match[2]!] = match[3]!;
+  }
+  return out;
+}
+
+export interface IngestFlags {
+  dataset?: string;
+  path?: string;
+  users?: number;
+  items?: string;
+  interactions?: string;
+  usersFile?: string;
+  map?: string[];
+  strict?: boolean;
+}
+
+/** The data source named by the ingest flags (synthetic by default). */
+export function dataSourceOf(f: IngestFlags): DataSource {
+  if (f.items || f.interactions) {
+    if (!f.items || !f.interactions) throw new UsageError('ingest: --items and --interactions go together (users are optional)');
+    return { kind: 'files', items: f.items, interactions: f.interactions, users: f.usersFile, mapping: parseMappings(f.map) };
+  }
+  const name = (f.dataset ?? 'synthetic') as DatasetName;
+  if (!(DATASET_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(`ingest: --dataset expects one of ${DATASET_NAMES.join(', ')}, got '${f.dataset}'`);
+  }
+  return { kind: 'dataset', name, path: f.path, synthetic: f.users ? { users: f.users } : undefined };
+}
+
+export function addIngestOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--dataset <name>', 'built-in data set').choices([...DATASET_NAMES]).default(undefined))
+    .option('--path <dir>', 'folder of the real data set (default ../shared/datasets/<name>)')
+    .addOption(new Option('--users <n>', 'synthetic: number of users (default 20000)').argParser(intArg('--users', 10)))
+    .option('--items <file>', 'your items table (CSV, TSV, JSONL or Parquet)')
+    .option('--interactions <file>', 'your interactions table')
+    .option('--users-file <file>', 'your users table (optional)')
+    .option('--map <table.col=src...>', 'column mapping for files named differently, e.g. interactions.user_id=uid')
+    .option('--strict', 'fail on the first bad row instead of rejecting and counting it');
+}
+
+export function registerCommands(program: Command): void {
+  addIngestOptions(program.command('ingest')
+    .description('validate input tables into <ws>/tables (Parquet + manifest; rejects counted in rejects.csv)'))
+    .action(async (f: IngestFlags, cmd: Command) => {
+      const ctx = ctxOf(cmd, (c) => { if (f.strict) c.data.strict = true; });
+      await runData(ctx, dataSourceOf(f));
+    });
+
+  program.command('split')
+    .description('temporal (or leave-last-out) split, warm/cold users, popularity tiers in <ws>/split')
+    .addOption(new Option('--test-days <d>', 'days held out at the end of the timeline (default 14)').argParser(numArg('--test-days', 0)))
+    .option('--target <type>', 'target item type (default audiobook)')
+    .action(async (f: { testDays?: number; target?: string }, cmd: Command) => {
+      await runSplit(ctxOf(cmd, (c) => {
+        if (f.testDays !== undefined) c.data.testDays = f.testDays;
+        if (f.target) c.data.targetType = f.target;
+      }));
+    });
+
+  program.command('graph')
+    .description('co-listening item graph from the training interactions in <ws>/graph (edges Parquet + stats)')
+    .option('--edge-kinds <list>', `comma-separated ${graphBuildOptionHelp.edgeKinds}`)
+    .addOption(new Option('--min-co-count <n>', graphBuildOptionHelp.minCoCount).argParser(intArg('--min-co-count', 1)))
+    .addOption(new Option('--per-user-cap <n>', graphBuildOptionHelp.maxItemsPerUser).argParser(intArg('--per-user-cap', 0)))
+    .addOption(new Option('--window-days <d>', 'only the last D training days form edges (0 = all)').argParser(numArg('--window-days', 0)))
+    .action(async (f: { edgeKinds?: string; minCoCount?: number; perUserCap?: number; windowDays?: number }, cmd: Command) => {
+      await runGraph(ctxOf(cmd, (c) => {
+        if (f.edgeKinds) c.graph.edgeKinds = f.edgeKinds.split(',').map((s) => s.trim()) as HgrecConfig['graph']['edgeKinds'];
+        if (f.minCoCount !== undefined) c.graph.minCoCount = f.minCoCount;
+        if (f.perUserCap !== undefined) c.graph.perUserCap = f.perUserCap;
+        if (f.windowDays !== undefined) c.graph.windowDays = f.windowDays;
+      }));
+    });
+}
