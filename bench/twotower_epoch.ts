@@ -9,6 +9,7 @@
 //   npx tsx bench/twotower_epoch.ts [--steps N] [--threads 1|2] [--repeats R]
 // --steps N times N steps (after 20 warm-up steps) and extrapolates to the full epoch.
 // Last stdout line: {"epoch_s": ..., ...}
+import { loadavg } from 'node:os';
 import { backend, getThreads, setThreads, sgemm } from '../src/tensor/index.ts';
 import { itemLogQ, TwoTowerNet, TwoTowerTrainer, type TrainArrays } from '../src/models/twotower/index.ts';
 
@@ -52,15 +53,15 @@ const data: TrainArrays = {
 };
 
 let adamMs = 0, paramCount = 0;
-function trainTimes(): { perStep: number[]; total: number } {
+function trainTimes(): { perStep: number[]; total: number; cpu: number } {
   const net = new TwoTowerNet({ userDense: DU, countryVocab: NC, countryDim: DC, itemDense: DI, languageVocab: NL, languageDim: DL,
     genreVocab: NG, genreDim: DG, hidden: HID }, 1);
   const tr = new TwoTowerTrainer(net, data, { batchSize: B, lr: 1e-3, seed: 1, threads: THREADS });
   const order = tr.epochOrder(0);
   const perStep: number[] = [];
-  let t0 = 0;
+  let t0 = 0, c0 = process.cpuUsage();
   for (let s = 0; s < WARMUP + STEPS; s++) {
-    if (s === WARMUP) t0 = performance.now();
+    if (s === WARMUP) { t0 = performance.now(); c0 = process.cpuUsage(); }
     const ts = performance.now();
     const k = s % STEPS_PER_EPOCH;
     tr.step(order.subarray(k * B, Math.min((k + 1) * B, P)));
@@ -68,13 +69,15 @@ function trainTimes(): { perStep: number[]; total: number } {
     if (s > WARMUP && (s - WARMUP) % 1000 === 0) process.stderr.write(`twotower_epoch: ${s - WARMUP}/${STEPS} steps\n`);
   }
   const total = performance.now() - t0;
+  const cu = process.cpuUsage(c0);
+  const cpu = (cu.user + cu.system) / 1000;
   // Adam alone on this parameter count (part of every step; reported to show its share)
   const at: number[] = [];
   for (let i = 0; i < 30; i++) { const t = performance.now(); tr.adam.step(); at.push(performance.now() - t); }
   adamMs = median(at);
   paramCount = net.params.size;
   tr.close();
-  return { perStep, total };
+  return { perStep, total, cpu };
 }
 
 // The sgemm calls one step cannot avoid (forward, weight grads, hidden-input grads), no tape.
@@ -112,10 +115,11 @@ function gemmFloor(steps: number): number[] {
 }
 
 const defaultThreads = getThreads();
-const runs: { epoch_s: number; step_p50_ms: number }[] = [];
+const runs: { epoch_s: number; step_p50_ms: number; cpu_epoch_s: number }[] = [];
+const load0 = loadavg()[0];
 for (let r = 0; r < REPEATS; r++) {
-  const { perStep, total } = trainTimes();
-  runs.push({ epoch_s: (total / STEPS) * STEPS_PER_EPOCH / 1000, step_p50_ms: median(perStep) });
+  const { perStep, total, cpu } = trainTimes();
+  runs.push({ epoch_s: (total / STEPS) * STEPS_PER_EPOCH / 1000, step_p50_ms: median(perStep), cpu_epoch_s: (cpu / STEPS) * STEPS_PER_EPOCH / 1000 });
   process.stderr.write(`twotower_epoch: run ${r + 1}: ${(total / STEPS).toFixed(3)} ms/step mean, ${median(perStep).toFixed(3)} p50\n`);
 }
 const floor = median(gemmFloor(Math.min(STEPS, 300)));
@@ -124,6 +128,9 @@ const epoch = median(runs.map((x) => x.epoch_s));
 console.log(JSON.stringify({
   epoch_s: r3(epoch), step_ms: r3(epoch * 1000 / STEPS_PER_EPOCH), step_p50_ms: r3(median(runs.map((x) => x.step_p50_ms))),
   gemm_floor_step_ms: r3(floor), gemm_floor_epoch_s: r3(floor * STEPS_PER_EPOCH / 1000), adam_step_ms: r3(adamMs), params: paramCount,
+  // CPU time of this process per epoch: with --threads 1 it approximates the wall time on an idle
+  // machine (shared cores inflate wall time); with 2 threads it also counts OpenBLAS spinning.
+  cpu_epoch_s: r3(median(runs.map((x) => x.cpu_epoch_s))), load_avg_1m: Math.round(Math.max(load0, loadavg()[0]) * 10) / 10,
   pytorch_ref_epoch_s: 62, ratio_vs_pytorch: r3(epoch / 62),
   steps_timed: STEPS, steps_per_epoch: STEPS_PER_EPOCH, repeats: REPEATS, threads: THREADS, backend: backend(),
 }));
