@@ -47,6 +47,11 @@ test('popularity statistics: counts, distinct users, mean weight, recency; cold 
     for (let i = 0; i < 3; i++) s += (z[i * 6 + c] - m) ** 2 / 3;
     assert.ok(Math.abs(m) < 1e-6 && Math.abs(s - 1) < 1e-5, `column ${c}: mean ${m} var ${s}`);
   }
+  // a constant column (every item interacted) standardises to exactly 0
+  const all = itemStatistics({ item: Int32Array.from([0, 1, 2]), ts: Float64Array.from([0, 0, day]) }, 3);
+  const zAll = standardize(all, fitStandardizer(all));
+  const h = all.names.indexOf('has_interactions');
+  for (let i = 0; i < 3; i++) assert.equal(zAll[i * all.names.length + h], 0);
   assert.throws(() => itemStatistics({ item: Int32Array.from([3]), ts: Float64Array.from([0]) }, 3), /item\[0\] = 3 outside \[0, 3\)/);
 });
 

@@ -114,9 +114,14 @@ export function fitStandardizer(raw: RawStats): Standardizer {
   const N = S ? raw.x.length / S : 0;
   const mean = new Array<number>(S).fill(0);
   const std = new Array<number>(S).fill(0);
-  for (let i = 0; i < N; i++) for (let c = 0; c < S; c++) mean[c] += raw.x[i * S + c] / N;
-  for (let i = 0; i < N; i++) for (let c = 0; c < S; c++) std[c] += (raw.x[i * S + c] - mean[c]) ** 2 / N;
-  return { names: [...raw.names], mean, std: std.map(Math.sqrt) };
+  for (let i = 0; i < N; i++) for (let c = 0; c < S; c++) mean[c] += raw.x[i * S + c];
+  for (let c = 0; c < S; c++) mean[c] = N ? mean[c] / N : 0;
+  for (let i = 0; i < N; i++) for (let c = 0; c < S; c++) std[c] += (raw.x[i * S + c] - mean[c]) ** 2;
+  // A (numerically) constant column gets std 0, so standardize() maps it to 0.
+  return {
+    names: [...raw.names], mean,
+    std: std.map((v, c) => { const sd = N ? Math.sqrt(v / N) : 0; return sd > 1e-9 * Math.max(1, Math.abs(mean[c])) ? sd : 0; }),
+  };
 }
 
 /** (x - mean) / std per column -> Float32Array [N, S]; a constant column (std 0) becomes 0. */
@@ -128,7 +133,7 @@ export function standardize(raw: RawStats, st: Standardizer): Float32Array {
   const out = new Float32Array(raw.x.length);
   for (let k = 0; k < raw.x.length; k++) {
     const c = k % S;
-    out[k] = st.std[c] > 1e-12 ? (raw.x[k] - st.mean[c]) / st.std[c] : 0;
+    out[k] = st.std[c] > 0 ? (raw.x[k] - st.mean[c]) / st.std[c] : 0;
   }
   return out;
 }
