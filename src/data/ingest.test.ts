@@ -44,6 +44,8 @@ test('ingest: clean CSV -> canonical tables, manifest, loader with dense ids', a
   assert.deepEqual(r.manifest.interactionsPerKind, { follow: 1, preview: 1, stream: 1 });
   assert.equal(r.manifest.timeRange.min, '2024-01-01T00:00:00.000Z');
   assert.match(r.manifest.contentHash, /^sha256:[0-9a-f]{64}$/);
+  const again = await ingest({ workspace: join(d, 'ws2'), items: join(d, 'items.csv'), users: join(d, 'users.csv'), interactions: inter });
+  assert.equal(again.manifest.contentHash, r.manifest.contentHash, 'same input, same content hash');
   assert.ok(readlinkSync(join(ws, 'tables')).startsWith('.versions/tables-'));
   const w = await loadWorkspace(ws);
   assert.deepEqual(w.items.ids, ['i1', 'i2', 'i3']);

@@ -188,7 +188,8 @@ export async function recordLines(src: ResolvedSource, records: number[]): Promi
         atStart = true;
         continue;
       }
-      if (b !== 0x0d && b !== 0x20 && b !== 0x09) blank = false;
+      // CSV: only empty lines are skipped (a line of spaces is a record); JSONL: whitespace lines too
+      if (b !== 0x0d && (csv || (b !== 0x20 && b !== 0x09))) blank = false;
     }
   }
   if (!atStart && !blank && rec >= 0 && rec === wanted[wi]) { out.set(rec, recStartLine); wi++; }
