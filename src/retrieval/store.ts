@@ -168,13 +168,14 @@ function isStoredFile(v: unknown): v is StoredFile {
     Number.isInteger(f.bytes) && Number.isInteger(f.crc32);
 }
 
-function readChecked(dir: string, f: StoredFile, verify: boolean): Buffer {
+function readChecked(dir: string, f: StoredFile, verify: boolean, needBytes = true): Buffer | null {
   const path = join(dir, f.file);
   if (!existsSync(path)) throw new RetrievalIndexError('missing', path, `loadRetrievalIndex: ${f.file} listed in the manifest is absent`);
   const size = statSync(path).size;
   if (size !== f.bytes) {
     throw new RetrievalIndexError('corrupt', path, `loadRetrievalIndex: ${f.file} has ${size} bytes, manifest says ${f.bytes}`);
   }
+  if (!verify && !needBytes) return null;
   const buf = readFileSync(path);
   if (verify && crc32(buf) !== f.crc32) {
     throw new RetrievalIndexError('corrupt', path, `loadRetrievalIndex: ${f.file} fails its CRC32 check (${crc32(buf)} != ${f.crc32})`);
@@ -203,7 +204,7 @@ export function loadRetrievalIndex(dir: string, opts: LoadRetrievalIndexOptions 
   const idsPath = join(dir, m.ids.file);
   let idList: unknown;
   try {
-    idList = JSON.parse(readChecked(dir, m.ids, verify).toString('utf8'));
+    idList = JSON.parse(readChecked(dir, m.ids, verify)!.toString('utf8'));
   } catch (err) {
     if (err instanceof RetrievalIndexError) throw err;
     throw new RetrievalIndexError('corrupt', idsPath, `loadRetrievalIndex: ids file is not valid JSON (${(err as Error).message})`, { cause: err });
@@ -221,7 +222,7 @@ export function loadRetrievalIndex(dir: string, opts: LoadRetrievalIndexOptions 
   const vpath = join(dir, m.vectors.file);
   let vectors: Float32Array;
   try {
-    const st = decodeSafetensors(readChecked(dir, m.vectors, verify), vpath);
+    const st = decodeSafetensors(readChecked(dir, m.vectors, verify)!, vpath);
     const t = st.tensors.get('vectors');
     if (!t) throw new Error('no tensor named "vectors"');
     if (!(t.data instanceof Float32Array)) throw new Error('tensor "vectors" must be F32');
@@ -244,7 +245,7 @@ export function loadRetrievalIndex(dir: string, opts: LoadRetrievalIndexOptions 
   if (m.ann && (opts.ann ?? true)) {
     const apath = join(dir, m.ann.file);
     try {
-      readChecked(dir, m.ann, verify);
+      readChecked(dir, m.ann, verify, false);
       const params = annParams({ ...m.ann.params, ...(opts.expansionSearch ? { expansionSearch: opts.expansionSearch } : {}) });
       ann = AnnTopK.load(apath, exact, params);
     } catch (err) {
