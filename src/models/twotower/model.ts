@@ -12,7 +12,7 @@ import { Vocabulary } from '../../features/index.ts';
 import { loadSafetensors, saveSafetensors, type StoredArray } from '../../tensor/index.ts';
 import { configFromJSON, configToJSON, type TwoTowerConfig } from './config.ts';
 import { TwoTowerNet, type NetDims } from './net.ts';
-import { ROLE_TARGET, userFeaturesFromRaw, type RawUser, type UserFeatureContext, type UserFeatureSpec } from './user_features.ts';
+import { ROLE_TARGET, buildUserFeatures, userFeaturesFromRaw, type RawUser, type UserFeatureContext, type UserFeatureSpec } from './user_features.ts';
 
 export const TWO_TOWER_FORMAT = 'hgrec.twotower';
 export const TWO_TOWER_VERSION = 1;
@@ -103,6 +103,17 @@ export class TwoTowerModel {
   userVector(raw: RawUser, out?: Float32Array): Float32Array {
     const { country } = userFeaturesFromRaw(this.userSpec, this.ctx, this.countryVocab, raw, this.denseBuf);
     return this.net.userInfer1(this.denseBuf, country, out);
+  }
+
+  /**
+   * Vectors of every user from interaction tables (evaluation: the training interactions and
+   * asOf = the split's cut). Same features as requests, batched tower.
+   * users: [U] (age -1 = unknown, country null = unknown), interactions: [E] dense ids -> [U, H]
+   */
+  userVectorsAt(users: { n: number; age: ArrayLike<number>; country: readonly (string | null)[] },
+    interactions: { n: number; user: Int32Array; item: Int32Array; kind: Uint8Array; ts: Float64Array }, asOf: number): Float32Array {
+    const f = buildUserFeatures(this.userSpec, this.ctx, this.countryVocab, users, interactions, asOf);
+    return this.net.userInferBatch(f.dense, f.country, users.n);
   }
 
   /** User vectors from precomputed feature rows. dense: [B, Du], country: [B] -> [B, H] */

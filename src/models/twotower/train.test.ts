@@ -28,6 +28,11 @@ function userVectors(m: TwoTowerModel, p: Planted): Float32Array {
   return out;
 }
 
+function assertCloseRows(a: Float32Array, b: Float32Array): void {
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-5 * Math.max(1, Math.abs(b[i])), `index ${i}: ${a[i]} vs ${b[i]}`);
+}
+
 function recall(m: TwoTowerModel, p: Planted, users?: Int32Array): number {
   return recallAtK(userVectors(m, p), m.itemVectors(p.audiobooks), p.audiobooks, p.heldOut, m.dim, 10, users);
 }
@@ -46,6 +51,8 @@ test('on a planted problem the towers learn it (recall@10 far above random, cold
   assert.ok(r > 4 * random, `recall@10 ${r} should be far above random ${random}`);
   assert.ok(cold.length > 20 && rc > 4 * random, `cold-user recall@10 ${rc} (${cold.length} cold users) should be far above random`);
   assert.ok(m.history.length === 12 && m.history[11].loss < m.history[0].loss, `loss should fall: ${m.history.map((h) => h.loss.toFixed(3))}`);
+  // the batched evaluation path gives the request-path vectors
+  assertCloseRows(m.userVectorsAt(p.users, p.train, p.asOf), userVectors(m, p));
   const again = await trainTwoTower(opts(p));
   assert.deepEqual(again.itemVectors(), m.itemVectors(), 'same seed, same model');
   const other = await trainTwoTower(opts(p, { seed: 4, epochs: 1 }));
