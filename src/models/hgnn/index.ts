@@ -7,7 +7,7 @@ export { embedAll, embedFeaturesOnly, featureTensors, type EmbedOptions, type Fe
 export { relationIndex, blockCsr, linkLoss } from './batch.ts';
 export { makeValidationTask, validationMetrics, type ValidationTask, type ValidationMetrics } from './validate.ts';
 export {
-  saveHgnnModel, loadHgnnModel, saveEmbeddings, loadEmbeddings, type ItemEmbeddings,
+  saveHgnnModel, loadHgnnModel, saveEmbeddings, loadEmbeddings, exportHgnn, type ItemEmbeddings, HGNN_MODEL_FILE, HGNN_EMBEDDINGS_FILE,
   HGNN_MODEL_FORMAT, HGNN_EMBEDDINGS_FORMAT,
 } from './io.ts';
 export { CHECKPOINT_FILE, checkpointPath, loadCheckpoint, saveCheckpoint, type EpochReport, type CheckpointState } from './checkpoint.ts';

@@ -92,3 +92,23 @@ export function loadEmbeddings(path: string): ItemEmbeddings {
   }
   return { dim, types };
 }
+
+/** File names written by exportHgnn inside its folder. */
+export const HGNN_MODEL_FILE = 'hgnn_model.safetensors';
+export const HGNN_EMBEDDINGS_FILE = 'item_embeddings.safetensors';
+
+/**
+ * Writes a trained HGNN's artefacts into `dir`: the model (hgnn_model.safetensors) and the
+ * embeddings of every item of `embeddings` (item_embeddings.safetensors + .json), ids taken
+ * from the graph. `meta` (config, epoch, metrics, ...) goes into both.
+ * @example exportHgnn(ws, model, graph, embedAll(model, graph, features), { epoch: res.bestEpoch })
+ */
+export function exportHgnn(dir: string, model: HgnnModel, graph: { nodeTypes: readonly string[]; itemIds(t: number): readonly string[] },
+  embeddings: readonly Float32Array[], meta: Record<string, unknown> = {}): { modelPath: string; embeddingsPath: string } {
+  const modelPath = join(dir, HGNN_MODEL_FILE), embeddingsPath = join(dir, HGNN_EMBEDDINGS_FILE);
+  saveHgnnModel(modelPath, model, meta);
+  const types: ItemEmbeddings['types'] = {};
+  graph.nodeTypes.forEach((ty, t) => { types[ty] = { ids: [...graph.itemIds(t)], x: embeddings[t] }; });
+  saveEmbeddings(embeddingsPath, { dim: model.arch.out, types }, { ...meta, arch: model.arch });
+  return { modelPath, embeddingsPath };
+}

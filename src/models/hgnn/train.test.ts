@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { HeteroGraph, type EdgeList } from '../../graph/index.ts';
 import { Rng } from '../../tensor/index.ts';
 import { embedAll, embedFeaturesOnly, type HgnnFeatures } from './infer.ts';
-import { loadEmbeddings, loadHgnnModel, saveEmbeddings, saveHgnnModel } from './io.ts';
+import { exportHgnn, loadEmbeddings, loadHgnnModel, saveEmbeddings, saveHgnnModel } from './io.ts';
 import { HgnnNumericError, trainHgnn } from './train.ts';
 import { checkpointPath } from './checkpoint.ts';
 import { makeValidationTask, validationMetrics } from './validate.ts';
@@ -125,6 +125,10 @@ test('save -> load -> identical embeddings (model file and embeddings file with 
     const meta2 = JSON.parse(readFileSync(join(dir, 'item_embeddings.json'), 'utf8'));
     assert.equal(meta2.dim, 4);
     assert.deepEqual(meta2.counts, { audiobook: 40, podcast: 60 });
+    const out = exportHgnn(dir, res.model, graph, a, { epoch: res.bestEpoch });
+    const again = loadEmbeddings(out.embeddingsPath);
+    assert.equal(again.types.podcast.ids[7], 'podcast_7');
+    assert.deepEqual(embedAll(loadHgnnModel(out.modelPath).model, graph, features)[1], a[1]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
