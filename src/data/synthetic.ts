@@ -30,7 +30,7 @@
  * Events (time-ordered per user; day ~ U[0, 90)):
  *   type by the user's weights; with prob. repeat_type (podcast 0.5, audiobook 0.3, music 0.4)
  *   replay an item already in the user's history; else the item comes from
- *   – global popularity of the type (prob. 0.2: a real but beatable popularity signal),
+ *   – global popularity of the type (prob. popularityNoise = 0.1: a real but beatable signal),
  *   – a uniformly random topic (0.05), or
  *   – a topic from the drifted taste θ_u(day),
  *   then ∝ popularity among the items of that topic already released on that day. Same θ_u
@@ -64,7 +64,7 @@ export interface SyntheticOptions {
   start?: string;
   /** mean events per user before activity skew (default 30) */
   meanEvents?: number;
-  /** share of item picks that ignore taste and follow global popularity (default 0.2) */
+  /** share of item picks that ignore taste and follow global popularity (default 0.1) */
   popularityNoise?: number;
 }
 
