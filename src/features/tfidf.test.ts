@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkCsr, csrToDense, denseToCsr, spmm, spmmT, transposeCsr } from './csr.ts';
 import { fitTfidf, tfidfConfig, tfidfTransform } from './tfidf.ts';
+import { terms } from './tokenize.ts';
 
 const wordsOnly = { tokenizer: { wordBigrams: false, charMin: 0, charMax: 0 }, minDf: 1 };
 const docs = ['apple banana banana', 'banana cherry', 'cherry cherry cherry'];
@@ -65,4 +66,21 @@ test('sparse products agree with dense ones', () => {
   const bw = Float32Array.from({ length: 13 * 2 }, (_, i) => (i % 2 ? 1 : i / 2 + 1)); // row r = [r + 1, 1]
   // row 0: [Σ_{r<13} (r+1)², Σ_{r<13} (r+1)] = [819, 91] (8-, then 4-, then 1-wide paths); row 1: 1·B[12] = [13, 1]
   assert.deepEqual(Array.from(spmm(wide, bw, 2, new Float32Array(4))), [819, 91, 13, 1]);
+});
+
+test('fitted vocabulary (cached segments, bigram pre-count) equals a direct count over all terms', () => {
+  const corpus = [
+    'The quick brown fox', 'the quick red fox', 'a lazy brown dog', 'Quick brown dogs!', '東京タワー 東京駅',
+    'naïve café', 'NAÏVE CAFÉ au lait', 'brown fox brown fox', '',
+  ];
+  for (const minDf of [1, 2, 3]) {
+    const cfg = tfidfConfig({ minDf });
+    const m = fitTfidf(corpus, cfg);
+    const df = new Map<string, number>();
+    for (const d of corpus) for (const t of new Set(terms(d, cfg.tokenizer))) df.set(t, (df.get(t) ?? 0) + 1);
+    const ref = [...df].filter(([, c]) => c >= minDf).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    assert.deepEqual(m.vocab, ref.map((r) => r[0]), `minDf=${minDf}`);
+    close(m.idf, ref.map((r) => Math.log((1 + corpus.length) / (1 + r[1])) + 1), 1e-6);
+    if (minDf === 2) assert.ok(m.vocab.includes('b:quick brown') && m.vocab.includes('b:brown fox') && !m.vocab.includes('b:東 京'));
+  }
 });

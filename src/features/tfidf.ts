@@ -76,6 +76,18 @@ class IntBuf {
   }
 }
 
+/** Buckets of the bigram pre-count (4M, one byte each). */
+const BIGRAM_MASK = (1 << 22) - 1;
+
+/** FNV-1a over the UTF-16 units of a, a separator, then b. */
+function pairHash(a: string, b: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 0x20, 0x01000193);
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 /** Per-segment cache bound: cleared when it grows past this many segments. */
 const SEGMENT_CACHE_MAX = 1 << 20;
 
@@ -108,6 +120,19 @@ export function fitTfidf(docs: readonly string[], config: TfidfConfig = DEFAULT_
   const see = (id: number, d: number): void => {
     if (lastDoc.data[id] !== d) { lastDoc.data[id] = d; df.data[id]++; }
   };
+  // Most bigrams occur once: a first pass counts occurrences per hash bucket (an upper bound
+  // of df, collisions only add), so bigrams that cannot reach minDf never become strings.
+  let bigramSeen: Uint8Array | null = null;
+  if (cfg.wordBigrams && config.minDf >= 2) {
+    bigramSeen = new Uint8Array(BIGRAM_MASK + 1);
+    for (let d = 0; d < docs.length; d++) {
+      const { pieces } = segmentText(docs[d] ?? '');
+      for (let i = 0; i + 1 < pieces.length; i++) {
+        const h = pairHash(pieces[i], pieces[i + 1]) & BIGRAM_MASK;
+        if (bigramSeen[h] < 255) bigramSeen[h]++;
+      }
+    }
+  }
   for (let d = 0; d < docs.length; d++) {
     const { segments, pieces } = segmentText(docs[d] ?? '');
     for (const seg of segments) {
@@ -121,7 +146,11 @@ export function fitTfidf(docs: readonly string[], config: TfidfConfig = DEFAULT_
       }
       for (let k = 0; k < ids.length; k++) see(ids[k], d);
     }
-    forEachBigram(pieces, cfg, (t) => see(idOf(t), d));
+    if (!cfg.wordBigrams) continue;
+    for (let i = 0; i + 1 < pieces.length; i++) {
+      if (bigramSeen && bigramSeen[pairHash(pieces[i], pieces[i + 1]) & BIGRAM_MASK] < config.minDf) continue;
+      see(idOf('b:' + pieces[i] + ' ' + pieces[i + 1]), d);
+    }
   }
   const N = docs.length;
   const maxDf = config.maxDfRatio * N;
