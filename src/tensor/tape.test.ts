@@ -37,3 +37,13 @@ test('sizeClass rounds up to at most 25% slack', () => {
     assert.ok(c >= n && (n <= 64 || c <= 1.25 * n + 1), `${n} -> ${c}`);
   }
 });
+
+test('detach stops the gradient but shares the values', () => {
+  const tp = new Tape();
+  const w = Tensor.from([1, 2, 3, 4], [2, 2], { requiresGrad: true });
+  const d = tp.detach(w);
+  assert.equal(d.data, w.data);
+  assert.equal(d.requiresGrad, false);
+  tp.backward(sum(tp, matmul(tp, d, w)));
+  assert.deepEqual(Array.from(w.grad!), [4, 4, 6, 6]); // only the second operand's path
+});

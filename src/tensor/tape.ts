@@ -52,6 +52,11 @@ export class Tape {
     return t;
   }
 
+  /** The same values without gradient tracking (a stop-gradient; shares memory with t). */
+  detach(t: Tensor): Tensor {
+    return new Tensor(t.data, t.shape, { name: t.name });
+  }
+
   /** Registers the backward step of an op whose output is `out` (only call when needsGrad). */
   record(out: Tensor, backward: () => void): void {
     this.nodes.push({ out, backward });
