@@ -28,9 +28,10 @@ const epochDrawMs = performance.now() - t;
 log(`epoch: ${ep.length} supervision edges, ${lbs.numBatches} batches, drawn in ${epochDrawMs.toFixed(1)} ms`);
 
 const B = lbs.edgeSampler.batchSize;
-function runOurs(): { perS: number; inputNodes: number; sampledEdges: number } {
+function runOurs(): { perS: number; cpuMs: number; inputNodes: number; sampledEdges: number } {
   let start = 0, inputNodes = 0, sampledEdges = 0;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < nBatches; i++) {
     if (start + B > ep.length) { ep = lbs.edgeSampler.epoch(); start = 0; }
     const b = lbs.batchFrom(ep, start, B);
@@ -39,7 +40,8 @@ function runOurs(): { perS: number; inputNodes: number; sampledEdges: number } {
     for (const blk of b.blocks.blocks) for (const r of blk.rel) sampledEdges += r.indices.length;
   }
   const s = (performance.now() - t0) / 1000;
-  return { perS: nBatches / s, inputNodes: inputNodes / nBatches, sampledEdges: sampledEdges / nBatches };
+  const cpu = process.cpuUsage(c0);
+  return { perS: nBatches / s, cpuMs: (cpu.user + cpu.system) / 1000 / nBatches, inputNodes: inputNodes / nBatches, sampledEdges: sampledEdges / nBatches };
 }
 
 // Baseline: same semantics, idiomatic JS (Map for dedupe, arrays, a copied candidate list).
@@ -83,20 +85,22 @@ function runBaseline(g: HeteroGraph, batches: number): number {
 const start0 = (bi: number): number => (bi * B) % (ep.length - B);
 
 runOurs(); // warm-up (JIT, buffer growth)
-const ours: number[] = [], base: number[] = [];
+const ours: number[] = [], base: number[] = [], cpuMs: number[] = [];
 let shape = { inputNodes: 0, sampledEdges: 0 };
 for (let r = 0; r < repeats; r++) {
   const o = runOurs();
   ours.push(o.perS);
+  cpuMs.push(o.cpuMs);
   shape = o;
   base.push(runBaseline(train, Math.max(5, Math.floor(nBatches / 10))));
-  log(`repeat ${r + 1}/${repeats}: ours ${o.perS.toFixed(1)} batches/s, baseline ${base[r]!.toFixed(1)} batches/s`);
+  log(`repeat ${r + 1}/${repeats}: ours ${o.perS.toFixed(1)} batches/s (${o.cpuMs.toFixed(2)} cpu ms/batch), baseline ${base[r]!.toFixed(1)} batches/s`);
 }
 const trainingStepRate = 470 / 60;
 const bps = median(ours);
 console.log(JSON.stringify({
   batches_per_s: Number(bps.toFixed(1)),
   ms_per_batch: Number((1000 / bps).toFixed(2)),
+  cpu_ms_per_batch: Number(median(cpuMs).toFixed(2)),
   baseline_batches_per_s: Number(median(base).toFixed(1)),
   speedup_vs_baseline: Number((bps / median(base)).toFixed(1)),
   x_training_step_rate: Number((bps / trainingStepRate).toFixed(1)),

@@ -160,19 +160,14 @@ export class NeighbourSampler {
         indices = new Int32Array(Math.max(need, indices.length * 2));
         this.indicesBuf[l]![r] = indices;
       }
-      const srcNodes = srcBufs[s]!, mark = this.mark[s]!;
-      let srcLen = nodeLen[l * T + s]!;
+      // phase 1: sampled neighbour ids (independent loads, so cache misses overlap)
       let k = 0;
       indptr[0] = 0;
       for (let i = 0; i < nDst; i++) {
         const v = dstNodes[i]!;
         const lo = rowPtr[v]!, deg = rowPtr[v + 1]! - lo;
         if (fan < 0 || deg <= fan) {
-          for (let j = 0; j < deg; j++) {
-            const u = nbrs[lo + j]!;
-            if (mark[2 * u] !== st) { mark[2 * u] = st; mark[2 * u + 1] = srcLen; srcNodes[srcLen++] = u; }
-            indices[k++] = mark[2 * u + 1]!;
-          }
+          for (let j = 0; j < deg; j++) indices[k++] = nbrs[lo + j]!;
         } else {
           // Floyd's algorithm: fan distinct offsets in [0, deg); xoshiro128** inlined on locals
           let c = 0;
@@ -184,12 +179,18 @@ export class NeighbourSampler {
             let x = Math.floor((r32 * (j + 1)) / 4294967296);
             for (let q = 0; q < c; q++) if (chosen[q] === x) { x = j; break; }
             chosen[c++] = x;
-            const u = nbrs[lo + x]!;
-            if (mark[2 * u] !== st) { mark[2 * u] = st; mark[2 * u + 1] = srcLen; srcNodes[srcLen++] = u; }
-            indices[k++] = mark[2 * u + 1]!;
+            indices[k++] = nbrs[lo + x]!;
           }
         }
         indptr[i + 1] = k;
+      }
+      // phase 2: ids → rows of the src node set (dedupe via marks; cache-resident)
+      const srcNodes = srcBufs[s]!, mark = this.mark[s]!;
+      let srcLen = nodeLen[l * T + s]!;
+      for (let e = 0; e < k; e++) {
+        const u = indices[e]!;
+        if (mark[2 * u] !== st) { mark[2 * u] = st; mark[2 * u + 1] = srcLen; srcNodes[srcLen++] = u; }
+        indices[e] = mark[2 * u + 1]!;
       }
       nodeLen[l * T + s] = srcLen;
     }
