@@ -61,7 +61,7 @@ export function defaultComparisonConfig(dataset: string, quick = false): Compari
     hgnn: quick ? { epochs: 4, patience: 2, hidden: 128, out: 64 } : { epochs: 10, patience: 3 },
     hgnnMaxBatches: quick ? 60 : undefined,
     twoTower: quick ? { epochs: 2, hidden: [256, 128, 64] } : { epochs: 5 },
-    lightgcn: quick ? { epochs: 10, maxSeconds: 30 } : { epochs: 40, maxSeconds: 150 },
+    lightgcn: quick ? { epochs: 20, maxSeconds: 60 } : { epochs: 40, maxSeconds: 240 },
     ease: { overflow: 'truncate' },
     itemknn: {},
     graph: {},
