@@ -26,7 +26,8 @@ export interface EmbedOptions {
   fanout?: number;
   /** Seed of the neighbour sample (ignored for fanout -1). Default 12345. */
   seed?: number;
-  /** Scratch pool to reuse across calls (trainer / server); a fresh one otherwise. */
+  /** Scratch pool to reuse across calls (trainer / server); a fresh one otherwise. It is
+   * releaseAll()-ed at the end, so it must hold no live buffers (e.g. reset the tape first). */
   pool?: BufferPool;
 }
 
