@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng, Tape, Tensor, hingeLoss } from '../index.ts';
 import { assertClose, gradcheck, randnAwayFromZero } from '../../testing/index.ts';
+import { hingeLoss64 } from '../../testing/reference.ts';
 
 test('hingeLoss hand-computed: only violated pairs contribute', () => {
   const tp = new Tape();
@@ -33,4 +34,10 @@ test('hingeLoss rejects mismatched shapes by name', () => {
   assert.throws(() => hingeLoss(tp, Tensor.zeros([3]), Tensor.zeros([2, 4])), /hingeLoss: neg must be \[3\] or \[3, M\].*got \[2, 4\]/);
   assert.throws(() => hingeLoss(tp, Tensor.zeros([3, 2]), Tensor.zeros([3])), /hingeLoss: pos must be \[B\] or \[B, 1\], got \[3, 2\]/);
   assert.throws(() => hingeLoss(tp, Tensor.zeros([3]), Tensor.zeros([3]), Infinity), /hingeLoss: margin must be a finite number/);
+});
+
+test('hingeLoss float64-reference gradcheck', () => {
+  const rng = new Rng(14);
+  const pos = randnAwayFromZero([6], rng, 0.1, 'pos'), neg = randnAwayFromZero([6, 2], rng, 0.1, 'neg');
+  gradcheck((tp, [p, n]) => hingeLoss(tp, p, n, 0.3), [pos, neg], { reference: ([p, n]) => [hingeLoss64(p, n, 0.3)] });
 });

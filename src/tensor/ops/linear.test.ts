@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng, Tape, Tensor, linear } from '../index.ts';
 import { gradcheck, randn } from '../../testing/index.ts';
+import { linear64 } from '../../testing/reference.ts';
 
 test('linear hand-computed forward and backward', () => {
   const tp = new Tape();
@@ -50,4 +51,11 @@ test('linear rejects mismatched shapes by name', () => {
   const tp = new Tape();
   assert.throws(() => linear(tp, Tensor.zeros([2, 3]), Tensor.zeros([4, 5])), /linear: W must be \[3, H\] \(D from x \[2, 3\]\), got \[4, 5\]/);
   assert.throws(() => linear(tp, Tensor.zeros([2, 3]), Tensor.zeros([3, 5]), Tensor.zeros([4])), /linear: b must be \[5\]/);
+});
+
+test('linear float64-reference gradcheck (with relu)', () => {
+  const rng = new Rng(33);
+  const x = randn([5, 4], rng, 1, 'x'), W = randn([4, 3], rng, 1, 'W'), b = randn([3], rng, 1, 'b');
+  gradcheck((tp, [a, w, c]) => linear(tp, a, w, c, { relu: true }), [x, W, b],
+    { reference: ([a, w, c]) => linear64(a, w, c, 5, 4, 3, true) });
 });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng, Tape, Tensor, backend, matmul } from '../index.ts';
 import { gradcheck, randn } from '../../testing/index.ts';
+import { matmul64 } from '../../testing/reference.ts';
 
 test(`matmul hand-computed, all transpose flags (backend ${backend()})`, () => {
   const tp = new Tape();
@@ -56,3 +57,13 @@ test('matmul rejects mismatched inner dimensions and bad ranks, naming them', ()
   assert.throws(() => matmul(tp, Tensor.zeros([6]), Tensor.zeros([6, 2])), /matmul: a must have rank 2, got shape \[6\]/);
   assert.throws(() => matmul(tp, Tensor.zeros([2, 3]), Tensor.zeros([2, 3]), { transB: false }), /matmul: inner/);
 });
+
+for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+  test(`matmul float64-reference gradcheck transA=${ta} transB=${tb}`, () => {
+    const rng = new Rng(12);
+    const [M, K, N] = [4, 6, 3];
+    const a = randn(ta ? [K, M] : [M, K], rng, 1, 'a'), b = randn(tb ? [N, K] : [K, N], rng, 1, 'b');
+    gradcheck((tp, [x, y]) => matmul(tp, x, y, { transA: ta, transB: tb }), [a, b],
+      { reference: ([x, y]) => matmul64(x, y, M, K, N, ta, tb) });
+  });
+}

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng, Tape, Tensor, segmentMax, segmentMean } from '../index.ts';
 import { assertClose, gradcheck, randn } from '../../testing/index.ts';
+import { segmentMean64, segmentMax64 } from '../../testing/reference.ts';
 
 // 3 destinations: {x0, x2}, {} (empty), {x1, x2, x2}
 const offsets = new Int32Array([0, 2, 2, 5]);
@@ -51,4 +52,13 @@ test('segment ops reject bad offsets and indices by name', () => {
   assert.throws(() => segmentMean(tp, x, new Int32Array([0, 3]), new Int32Array([0, 1])), /segmentMean: offsets\[last\] must equal the entry count 2, got 3/);
   assert.throws(() => segmentMean(tp, x, new Int32Array([0, 1]), new Int32Array([7])), /segmentMean: idx\[0\] = 7 out of range \[0, 3\)/);
   assert.throws(() => segmentMax(tp, Tensor.zeros([6]), new Int32Array([0, 6])), /segmentMax: x must have rank 2/);
+});
+
+test('segment ops float64-reference gradcheck', () => {
+  const rng = new Rng(22);
+  const x = randn([6, 4], rng, 1, 'x');
+  const off = new Int32Array([0, 3, 3, 4, 9]);
+  const id = new Int32Array([5, 0, 1, 2, 3, 4, 5, 0, 1]);
+  gradcheck((tp, [a]) => segmentMean(tp, a, off, id), [x], { reference: ([a]) => segmentMean64(a, 4, off, id) });
+  gradcheck((tp, [a]) => segmentMax(tp, a, off, id), [x], { reference: ([a]) => segmentMax64(a, 4, off, id) });
 });

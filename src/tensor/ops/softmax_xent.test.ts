@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng, Tape, Tensor, softmaxCrossEntropy } from '../index.ts';
 import { assertClose, gradcheck, randn } from '../../testing/index.ts';
+import { softmaxCrossEntropy64 } from '../../testing/reference.ts';
 
 test('softmaxCrossEntropy hand-computed: uniform logits give log C, gradient p - onehot', () => {
   const tp = new Tape();
@@ -52,4 +53,14 @@ test('softmaxCrossEntropy rejects bad targets, masks and option shapes by name',
   assert.throws(() => softmaxCrossEntropy(tp, z, new Int32Array([0, 1]), { mask: new Uint8Array([1, 0, 0, 0, 0, 0]) }), /mask\[0, 0\] hides the target of row 0/);
   assert.throws(() => softmaxCrossEntropy(tp, z, new Int32Array([0, 1]), { offsets: new Float32Array(4) }), /offsets must be a Float32Array of length 3 \(per column\) or 6 \(per logit\), got Float32Array\(4\)/);
   assert.throws(() => softmaxCrossEntropy(tp, z, new Int32Array([0, 1]), { weights: new Float32Array(3) }), /weights must be a Float32Array of length 2/);
+});
+
+test('softmaxCrossEntropy float64-reference gradcheck with offsets, mask and weights', () => {
+  const rng = new Rng(18);
+  const z = randn([4, 5], rng, 2, 'logits');
+  const t = new Int32Array([0, 3, 4, 1]);
+  const mask = new Uint8Array(20); mask[1] = 1; mask[9] = 1; mask[15] = 1;
+  const opts = { mask, offsets: new Float32Array(5).map(() => rng.normal()), weights: new Float32Array([1, 0.5, 2, 0]) };
+  gradcheck((tp, [a]) => softmaxCrossEntropy(tp, a, t, opts), [z],
+    { reference: ([a]) => [softmaxCrossEntropy64(a, 4, 5, t, opts)] });
 });
