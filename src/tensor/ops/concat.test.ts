@@ -32,3 +32,9 @@ test('concat rejects mismatched shapes and bad axes by name', () => {
   assert.throws(() => concat(tp, []), /concat: xs must hold at least one tensor/);
   assert.throws(() => concat(tp, [Tensor.zeros([2, 2])], 2 as 0), /concat: axis must be 0 or 1, got 2/);
 });
+
+test('concat float64-reference gradcheck', () => {
+  const rng = new Rng(3);
+  const a = randn([2, 2], rng, 1, 'a'), b = randn([2, 1], rng, 1, 'b');
+  gradcheck((tp, [x, y]) => concat(tp, [x, y]), [a, b], { reference: ([x, y]) => [x[0], x[1], y[0], x[2], x[3], y[1]] });
+});

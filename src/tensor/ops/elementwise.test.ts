@@ -44,3 +44,13 @@ test('elementwise ops reject bad shapes and arguments by name', () => {
   assert.throws(() => biasAdd(tp, Tensor.zeros([6]), Tensor.zeros([6])), /biasAdd: x must have rank 2/);
   assert.throws(() => scale(tp, Tensor.zeros([2]), NaN), /scale: s must be a finite number, got NaN/);
 });
+
+test('elementwise float64-reference gradchecks', () => {
+  const rng = new Rng(6);
+  const a = randn([3, 4], rng, 1, 'a'), b = randn([3, 4], rng, 1, 'b'), bias = randn([4], rng, 1, 'bias');
+  gradcheck((tp, [x, y]) => add(tp, x, y), [a, b], { reference: ([x, y]) => x.map((v, i) => v + y[i]) });
+  gradcheck((tp, [x, y]) => mul(tp, x, y), [a, b], { reference: ([x, y]) => x.map((v, i) => v * y[i]) });
+  gradcheck((tp, [x, y]) => biasAdd(tp, x, y), [a, bias], { reference: ([x, y]) => x.map((v, i) => v + y[i % 4]) });
+  gradcheck((tp, [x]) => scale(tp, x, -1.5), [a], { reference: ([x]) => x.map((v) => -1.5 * v) });
+  gradcheck((tp, [x]) => relu(tp, x), [randnAwayFromZero([3, 4], rng, 0.05)], { reference: ([x]) => x.map((v) => Math.max(v, 0)) });
+});

@@ -40,3 +40,18 @@ test('gather / scatterAdd reject bad indices and shapes by name', () => {
   assert.throws(() => scatterAdd(tp, t, new Int32Array([0, 1]), 2), /scatterAdd: idx must have length 3 \(rows of src\), got 2/);
   assert.throws(() => scatterAdd(tp, t, new Int32Array([0, 1, 2]), 2), /scatterAdd: idx\[2\] = 2 out of range \[0, 2\)/);
 });
+
+test('gather / scatterAdd float64-reference gradchecks', () => {
+  const table = randn([5, 3], new Rng(9), 1, 'table');
+  const idx = new Int32Array([4, 0, 4, 2, 1]);
+  gradcheck((tp, [t]) => gather(tp, t, idx), [table], {
+    reference: ([t]) => Array.from(idx).flatMap((r) => Array.from(t.subarray(3 * r, 3 * r + 3))),
+  });
+  gradcheck((tp, [t]) => scatterAdd(tp, t, idx, 6), [table], {
+    reference: ([t]) => {
+      const o = new Float64Array(18);
+      idx.forEach((r, e) => { for (let j = 0; j < 3; j++) o[3 * r + j] += t[3 * e + j]; });
+      return o;
+    },
+  });
+});

@@ -28,3 +28,11 @@ test('sum / mean gradchecks', () => {
 test('sum rejects a bad axis', () => {
   assert.throws(() => sum(new Tape(), Tensor.zeros([2, 2]), 0 as unknown as 1), /sum: axis must be undefined \(all\) or 1 \(per row\), got 0/);
 });
+
+test('sum / mean float64-reference gradchecks', () => {
+  const x = randn([3, 5], new Rng(5), 1, 'x');
+  gradcheck((tp, [a]) => sum(tp, a), [x], { reference: ([a]) => [a.reduce((s, v) => s + v, 0)] });
+  gradcheck((tp, [a]) => mean(tp, a, 1), [x], {
+    reference: ([a]) => [0, 1, 2].map((n) => a.subarray(5 * n, 5 * n + 5).reduce((s, v) => s + v, 0) / 5),
+  });
+});
