@@ -11,6 +11,11 @@ export interface TwoTowerConfig {
   tasteTypes: readonly string[];
   /** HGNN inputs on both towers (false = the plain "2T" baseline). Default true. */
   useHgnn: boolean;
+  /**
+   * Also feed the mean TEXT vectors of the user's target / other-type history (content-only
+   * history signal, e.g. for a stronger plain-2T baseline). Default false (not in the paper).
+   */
+  historyText: boolean;
   /** Count follow / preview / intent_to_pay in the user's history means (paper ablation B). Default true. */
   weakSignals: boolean;
   /** Window of the target/other HGNN means, days before asOf. Default 90. */
@@ -40,6 +45,7 @@ export const TWO_TOWER_DEFAULTS: Readonly<TwoTowerConfig> = Object.freeze({
   otherTypes: null,
   tasteTypes: Object.freeze(['music']),
   useHgnn: true,
+  historyText: false,
   weakSignals: true,
   windowDays: 90,
   tasteWindowDays: Infinity,
@@ -75,7 +81,7 @@ export function twoTowerConfig(opts: Partial<TwoTowerConfig> = {}): Readonly<Two
   if (!Array.isArray(c.positiveKinds) || c.positiveKinds.length === 0 || c.positiveKinds.some((k) => !KIND_NAMES.includes(k))) {
     fail('positiveKinds', `a non-empty list of ${KIND_NAMES.join(' | ')}`, c.positiveKinds);
   }
-  for (const k of ['useHgnn', 'weakSignals', 'logQ'] as const) if (typeof c[k] !== 'boolean') fail(k, 'a boolean', c[k]);
+  for (const k of ['useHgnn', 'historyText', 'weakSignals', 'logQ'] as const) if (typeof c[k] !== 'boolean') fail(k, 'a boolean', c[k]);
   for (const k of ['windowDays', 'tasteWindowDays'] as const) if (!(c[k] > 0)) fail(k, 'a number > 0 (Infinity allowed)', c[k]);
   if (!Array.isArray(c.hidden) || c.hidden.length < 1 || c.hidden.some((h) => !Number.isInteger(h) || h < 1)) fail('hidden', 'a non-empty list of integers >= 1', c.hidden);
   for (const k of ['countryDim', 'languageDim', 'genreDim'] as const) if (!Number.isInteger(c[k]) || c[k] < 0) fail(k, 'an integer >= 0', c[k]);

@@ -3,7 +3,7 @@
 // Files in a model folder (each written atomically; the JSON last, so a folder with a JSON is
 // complete):
 //   twotower.safetensors         parameters (ParamStore layout)
-//   twotower_inputs.safetensors  per-item tables: role, hgnn, hgnnMask, taste, itemDense, itemLanguage, itemGenre
+//   twotower_inputs.safetensors  per-item tables: role, hgnn, hgnnMask, taste, text, itemDense, itemLanguage, itemGenre
 //   twotower.json                { format, version, config, dims, userSpec, numItems, targetType }
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -150,6 +150,7 @@ export class TwoTowerModel {
       itemLanguage: { shape: [N], data: this.items.language },
       itemGenre: { shape: [N], data: this.items.genre },
     };
+    if (this.ctx.text) t.text = { shape: [N, sp.historyTextDim ?? 0], data: this.ctx.text };
     if (this.ctx.hgnn && this.ctx.hgnnMask) {
       t.hgnn = { shape: [N, sp.hgnnDim], data: this.ctx.hgnn };
       t.hgnnMask = { shape: [N], data: Int32Array.from(this.ctx.hgnnMask) };
@@ -182,6 +183,7 @@ export class TwoTowerModel {
     const ctx: UserFeatureContext = {
       role: get('role', Int32Array), taste: get('taste', Float32Array),
       hgnn: hasH ? get('hgnn', Float32Array) : null, hgnnMask: hasH ? Uint8Array.from(get('hgnnMask', Int32Array)) : null,
+      text: tensors.has('text') ? get('text', Float32Array) : null,
     };
     const model = new TwoTowerModel(configFromJSON(meta.config), net, meta.userSpec, ctx,
       { dense: get('itemDense', Float32Array), language: get('itemLanguage', Int32Array), genre: get('itemGenre', Int32Array) });

@@ -73,6 +73,9 @@ test('the no-HGNN switch removes the HGNN inputs on both towers: dims shrink, HG
   // ...while with HGNN the same scrambling changes the model
   const c = await trainTwoTower(opts(scrambled, { epochs: 1 }));
   assert.notDeepEqual(c.itemVectors(), withH.itemVectors());
+  // historyText: a content-only history signal for plain 2T (2 text slots, still no HGNN)
+  const ht = await trainTwoTower(opts(p, { epochs: 1, useHgnn: false, historyText: true }));
+  assert.equal(ht.net.dims.userDense - a.net.dims.userDense, 2 * p.items.textDim);
   await assert.rejects(trainTwoTower({ ...opts(p), hgnn: null }), /trainTwoTower: config.useHgnn is true but no hgnn embeddings were given/);
 });
 
@@ -100,6 +103,9 @@ test('checkpoint each epoch + resume gives exactly the uninterrupted run; save/l
     const strings = loaded.userVector(loaded.rawUserFromStrings({ items: [...rows.map((r) => `it${p.train.item[r]}`), 'unknown-id'],
       kinds: [...rows.map((r) => kindNames[p.train.kind[r]]), 'stream'], ts: [...rows.map((r) => p.train.ts[r]), p.asOf - 1], asOf: p.asOf }));
     assert.deepEqual(strings, dense);
+    const ht = await trainTwoTower(opts(p, { epochs: 1, useHgnn: false, historyText: true }));
+    ht.save(join(dir, 'ht'));
+    assert.deepEqual(userVectors(TwoTowerModel.load(join(dir, 'ht')), p), userVectors(ht, p));
     assert.throws(() => TwoTowerModel.load(join(dir, 'nothing')), /TwoTowerModel.load: .*twotower.json not found/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

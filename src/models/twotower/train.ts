@@ -92,8 +92,9 @@ export async function trainTwoTower(o: TrainTwoTowerOptions): Promise<TwoTowerMo
 
   // Features (training window only).
   const role = itemRoles(o.itemTypeNames, o.itemType, cfg);
-  const ctx: UserFeatureContext = { role, hgnn: hgnn?.emb ?? null, hgnnMask: hgnn?.mask ?? null, taste: taste.vectors };
-  const spec = fitUserFeatureSpec(cfg, o.users, hgnn?.dim ?? 0, taste.dim);
+  const ctx: UserFeatureContext = { role, hgnn: hgnn?.emb ?? null, hgnnMask: hgnn?.mask ?? null, taste: taste.vectors,
+    text: cfg.historyText ? o.items.text : null };
+  const spec = fitUserFeatureSpec(cfg, o.users, hgnn?.dim ?? 0, taste.dim, cfg.historyText ? o.items.textDim : 0);
   const vocab = new Vocabulary(spec.countries);
   const uf = buildUserFeatures(spec, ctx, vocab, o.users, o.train, o.asOf);
   const itemDense = buildItemDense(o.items, hgnn);

@@ -33,7 +33,7 @@ test('itemRoles and the spec: target / other graph types / taste, age stats, cou
   assert.equal(spec.ageStd, 10);
   assert.deepEqual(spec.countries, ['<unk>', 'SE']);
   assert.equal(spec.dim, 2 * 2 + 2 + 5);
-  assert.deepEqual(userLayout(spec), { target: 0, other: 2, taste: 4, scalars: 6 });
+  assert.deepEqual(userLayout(spec), { target: 0, other: 2, textTarget: 4, textOther: 4, taste: 4, scalars: 6 });
 });
 
 test('user row hand-computed: 90-day window, distinct items, weak signals, future rows ignored', () => {
@@ -60,6 +60,19 @@ test('user row hand-computed: 90-day window, distinct items, weak signals, futur
   assert.throws(() => userFeaturesFromRaw(spec, ctx, vocab, { items: [1], kinds: [], ts: [1], asOf }), /userFeaturesFromRaw: items, kinds and ts must have the same length, got 1, 0, 1/);
 });
 
+test('historyText adds the mean text vectors of the target / other history (2 slots), HGNN or not', () => {
+  const { ctx } = tiny();
+  ctx.text = Float32Array.from([1, 1, 3, 3, 10, 0, 0, 10, 5, 5, 5, 5]);
+  const spec = fitUserFeatureSpec(twoTowerConfig({ useHgnn: false }), { age: [30], country: ['SE'] }, 2, 2, 2);
+  assert.equal(spec.dim, 2 * 2 + 2 + 5);
+  assert.deepEqual(userLayout(spec), { target: 0, other: 0, textTarget: 0, textOther: 2, taste: 4, scalars: 6 });
+  const { dense } = userFeaturesFromRaw(spec, ctx, new Vocabulary(spec.countries),
+    { items: [0, 1, 3], kinds: [0, 0, 2], ts: [asOf - 1, asOf - 1, asOf - 1], age: 30, country: 'SE', asOf });
+  assert.deepEqual([...dense], [2, 2, 0, 10, 0, 0, 0, 0, 1, 1, 0]);
+  assert.throws(() => userFeaturesFromRaw(spec, { ...ctx, text: null }, new Vocabulary(spec.countries), { items: [], kinds: [], ts: [], asOf }),
+    /writeUserRow: spec.historyTextDim > 0 but the context has no text table/);
+});
+
 test('items without an HGNN embedding are left out of the means; unknown item ids are ignored', () => {
   const { ctx, spec, vocab } = tiny();
   ctx.hgnnMask![1] = 0;
@@ -78,10 +91,10 @@ test('train/serve equality: buildUserFeatures rows == userFeaturesFromRaw on shu
   const kind = Uint8Array.from([...t.kind, ...Array.from({ length: extra }, () => rng.int(5))]);
   const ts = Float64Array.from([...t.ts, ...Array.from({ length: extra }, () => p.asOf + (rng.float() - 0.7) * 300 * DAY)]);
   const train = { n: user.length, user, item, kind, ts };
-  for (const cfg of [twoTowerConfig(), twoTowerConfig({ useHgnn: false, weakSignals: false, tasteWindowDays: 30 })]) {
+  for (const cfg of [twoTowerConfig(), twoTowerConfig({ useHgnn: false, historyText: true, weakSignals: false, tasteWindowDays: 30 })]) {
     const role = itemRoles(p.itemTypeNames, p.itemType, cfg);
-    const ctx: UserFeatureContext = { role, hgnn: p.hgnn.emb, hgnnMask: p.hgnn.mask, taste: p.items.text };
-    const spec = fitUserFeatureSpec(cfg, p.users, p.hgnn.dim, p.items.textDim);
+    const ctx: UserFeatureContext = { role, hgnn: p.hgnn.emb, hgnnMask: p.hgnn.mask, taste: p.items.text, text: p.items.text };
+    const spec = fitUserFeatureSpec(cfg, p.users, p.hgnn.dim, p.items.textDim, cfg.historyText ? p.items.textDim : 0);
     const vocab = new Vocabulary(spec.countries);
     const built = buildUserFeatures(spec, ctx, vocab, p.users, train, p.asOf);
     const D = spec.dim;

@@ -1,6 +1,7 @@
 // User tower input (SPEC §4), computed by ONE function for training and for requests:
-//   dense row [Du] = [ hgnnTarget [H] | hgnnOther [H] | taste [T] | ageNorm, ageMissing,
-//                      hasTarget, hasOther, hasTaste ]      (the two HGNN slots only with useHgnn)
+//   dense row [Du] = [ hgnnTarget [H] | hgnnOther [H] | textTarget [X] | textOther [X] | taste [T] |
+//                      ageNorm, ageMissing, hasTarget, hasOther, hasTaste ]
+//   (the HGNN slots only with useHgnn; the text slots only with historyText)
 //   country id      = row of the learned country table (0 = unknown / missing)
 // hgnnTarget: mean HGNN embedding of the distinct target-type items (audiobooks) the user
 // interacted with in [asOf - windowDays, asOf); hgnnOther: same for the other graph types
@@ -27,6 +28,8 @@ export interface UserFeatureSpec {
   tasteWindowDays: number | null;
   hgnnDim: number;
   tasteDim: number;
+  /** X: text slots (0 = off; absent in older files = 0) */
+  historyTextDim?: number;
   ageMean: number;
   ageStd: number;
   /** country vocabulary tokens, [0] = '<unk>' */
@@ -45,6 +48,8 @@ export interface UserFeatureContext {
   hgnnMask: Uint8Array | null;
   /** [N, tasteDim] feature vector used for the taste mean */
   taste: Float32Array;
+  /** [N, historyTextDim] text vectors for the history text slots (only with historyText) */
+  text?: Float32Array | null;
 }
 
 /** A user's raw data at request time (dense item ids; unknown ids (< 0 or >= N) are ignored). */
@@ -62,14 +67,14 @@ export interface RawUser {
 }
 
 /** Dense layout offsets of a spec. */
-export function userLayout(spec: UserFeatureSpec): { target: number; other: number; taste: number; scalars: number } {
-  const h = spec.useHgnn ? spec.hgnnDim : 0;
-  return { target: 0, other: h, taste: 2 * h, scalars: 2 * h + spec.tasteDim };
+export function userLayout(spec: UserFeatureSpec): { target: number; other: number; textTarget: number; textOther: number; taste: number; scalars: number } {
+  const h = spec.useHgnn ? spec.hgnnDim : 0, x = spec.historyTextDim ?? 0;
+  return { target: 0, other: h, textTarget: 2 * h, textOther: 2 * h + x, taste: 2 * h + 2 * x, scalars: 2 * h + 2 * x + spec.tasteDim };
 }
 
-/** Dense user input size: 2H (with HGNN) + T + 5. */
-export function userDenseDim(useHgnn: boolean, hgnnDim: number, tasteDim: number): number {
-  return (useHgnn ? 2 * hgnnDim : 0) + tasteDim + N_SCALARS;
+/** Dense user input size: 2H (with HGNN) + 2X (with historyText) + T + 5. */
+export function userDenseDim(useHgnn: boolean, hgnnDim: number, tasteDim: number, historyTextDim = 0): number {
+  return (useHgnn ? 2 * hgnnDim : 0) + 2 * historyTextDim + tasteDim + N_SCALARS;
 }
 
 /**
@@ -87,7 +92,7 @@ export function itemRoles(typeNames: readonly string[], itemType: ArrayLike<numb
 
 /** Fits age normalisation and the country vocabulary on the users table; returns the spec. */
 export function fitUserFeatureSpec(cfg: Pick<TwoTowerConfig, 'useHgnn' | 'weakSignals' | 'windowDays' | 'tasteWindowDays'>,
-  users: { age: ArrayLike<number>; country: readonly (string | null)[] }, hgnnDim: number, tasteDim: number): UserFeatureSpec {
+  users: { age: ArrayLike<number>; country: readonly (string | null)[] }, hgnnDim: number, tasteDim: number, historyTextDim = 0): UserFeatureSpec {
   let s = 0, s2 = 0, n = 0;
   for (let i = 0; i < users.age.length; i++) {
     const a = users.age[i];
@@ -99,7 +104,7 @@ export function fitUserFeatureSpec(cfg: Pick<TwoTowerConfig, 'useHgnn' | 'weakSi
   return {
     useHgnn: cfg.useHgnn, weakSignals: cfg.weakSignals, windowDays: cfg.windowDays,
     tasteWindowDays: Number.isFinite(cfg.tasteWindowDays) ? cfg.tasteWindowDays : null,
-    hgnnDim, tasteDim, ageMean, ageStd, countries: [...countries], dim: userDenseDim(cfg.useHgnn, hgnnDim, tasteDim),
+    hgnnDim, tasteDim, historyTextDim, ageMean, ageStd, countries: [...countries], dim: userDenseDim(cfg.useHgnn, hgnnDim, tasteDim, historyTextDim),
   };
 }
 
@@ -145,7 +150,13 @@ export function writeUserRow(spec: UserFeatureSpec, ctx: UserFeatureContext, ite
     else if (r === ROLE_OTHER) { if (t >= from) oth.push(it); }
     else if (r === ROLE_TASTE && t >= tasteFrom) tas.push(it);
   }
-  const acc = new Float64Array(Math.max(spec.hgnnDim, spec.tasteDim, 1));
+  const X = spec.historyTextDim ?? 0;
+  const acc = new Float64Array(Math.max(spec.hgnnDim, spec.tasteDim, X, 1));
+  if (X > 0) {
+    if (!ctx.text) throw new Error('writeUserRow: spec.historyTextDim > 0 but the context has no text table');
+    meanInto(tgt, ctx.text, X, null, out, off + lay.textTarget, acc);
+    meanInto(oth, ctx.text, X, null, out, off + lay.textOther, acc);
+  }
   let nT = 0, nO = 0;
   if (spec.useHgnn) {
     if (!ctx.hgnn) throw new Error('writeUserRow: spec.useHgnn but the context has no HGNN table');
