@@ -49,6 +49,8 @@ export class NeighbourSampler {
   private readonly indicesBuf: Int32Array[][];
   private seedRowBuf = new Int32Array(1024);
   private readonly chosen: Int32Array;
+  private readonly loBuf: Int32Array;
+  private readonly degBuf: Int32Array;
 
   constructor(graph: HeteroGraph, opts: NeighbourSamplerOptions = {}) {
     this.graph = graph;
@@ -72,6 +74,9 @@ export class NeighbourSampler {
     let maxFan = 1;
     for (const f of this.config.perRelation) for (const k of f) maxFan = Math.max(maxFan, k);
     this.chosen = new Int32Array(maxFan);
+    const maxNodes = Math.max(1, ...graph.numNodes);
+    this.loBuf = new Int32Array(maxNodes);
+    this.degBuf = new Int32Array(maxNodes);
   }
 
   /** Restarts the random stream (e.g. for reproducible validation passes). */
@@ -161,11 +166,18 @@ export class NeighbourSampler {
         this.indicesBuf[l]![r] = indices;
       }
       // phase 1: sampled neighbour ids (independent loads, so cache misses overlap)
+      // row bounds first (independent loads), then sample
+      const loBuf = this.loBuf, degBuf = this.degBuf;
+      for (let i = 0; i < nDst; i++) {
+        const v = dstNodes[i]!;
+        const lo = rowPtr[v]!;
+        loBuf[i] = lo;
+        degBuf[i] = rowPtr[v + 1]! - lo;
+      }
       let k = 0;
       indptr[0] = 0;
       for (let i = 0; i < nDst; i++) {
-        const v = dstNodes[i]!;
-        const lo = rowPtr[v]!, deg = rowPtr[v + 1]! - lo;
+        const lo = loBuf[i]!, deg = degBuf[i]!;
         if (fan < 0 || deg <= fan) {
           for (let j = 0; j < deg; j++) indices[k++] = nbrs[lo + j]!;
         } else {
