@@ -10,6 +10,7 @@
 // own literal step (every sampled entry gathered and transformed, unfused ops) on a few batches.
 // Usage: npx tsx bench/hgnn_epoch.ts [--batches 40] [--warmup 3] [--infer-repeats 3] [--naive-batches 3] [--threads 2]
 // Last stdout line: {"epoch_s":…, "batches_per_s":…, "infer_all_s":…, "peak_rss_mb":…, ...}
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { LinkBatchSampler, REFERENCE_GRAPH, syntheticHeteroGraph } from '../src/graph/index.ts';
 import { blockCsr, embedAll, HgnnModel, hgnnArch, linkLoss, relationIndex, featureTensors } from '../src/models/hgnn/index.ts';
@@ -94,10 +95,14 @@ function step(): number {
 
 for (let i = 0; i < warmup; i++) step();
 sampleMs = 0;
+const load0 = loadavg()[0];
 t = performance.now();
+let cpu = process.cpuUsage();
 let lossSum = 0;
 for (let i = 0; i < nBatches; i++) lossSum += step();
 const trainS = (performance.now() - t) / 1000;
+cpu = process.cpuUsage(cpu);
+const cpuPerBatch = (cpu.user + cpu.system) / 1e6 / nBatches; // all threads of this process
 const perBatch = trainS / nBatches;
 const sampleMsPerBatch = sampleMs / nBatches;
 log(`train: ${nBatches} batches in ${trainS.toFixed(2)}s (${(perBatch * 1000).toFixed(0)} ms/batch, sampling ${(sampleMs / nBatches).toFixed(1)} ms/batch, ` +
@@ -126,14 +131,16 @@ if (naiveBatches > 0) {
 
 const inferTimes: number[] = [];
 let cold = NaN;
+const inferCpu: number[] = [];
 for (let i = 0; i < inferRepeats + 1; i++) {
-  const s = performance.now();
+  const s = performance.now(), c0 = process.cpuUsage();
   const z = embedAll(model, graph, features, { fanout: 10, seed: 12345, pool });
-  const dt = (performance.now() - s) / 1000;
-  if (i === 0) cold = dt; else inferTimes.push(dt);
+  const dt = (performance.now() - s) / 1000, c1 = process.cpuUsage(c0);
+  if (i === 0) cold = dt; else { inferTimes.push(dt); inferCpu.push((c1.user + c1.system) / 1e6); }
   if (z[0].length !== graph.numNodes[0] * 128) throw new Error('bench: wrong embedding size');
 }
 const inferS = inferRepeats > 0 ? median(inferTimes) : cold;
+const inferCpuS = inferCpu.length ? median(inferCpu) : NaN;
 log(`infer_all: median ${inferS.toFixed(2)}s over ${inferRepeats} (cold first call ${cold.toFixed(2)}s)`);
 const rss = process.resourceUsage().maxRSS / 1024;
 const out = {
@@ -142,6 +149,11 @@ const out = {
   infer_all_s: +inferS.toFixed(3),
   peak_rss_mb: Math.round(rss),
   infer_all_cold_s: +cold.toFixed(3),
+  // CPU seconds of this process (all BLAS threads): on a shared, overloaded machine wall time
+  // mostly measures the other processes; CPU time / threads approximates an idle run
+  epoch_cpu_s: +(cpuPerBatch * epochBatches).toFixed(1),
+  infer_all_cpu_s: +inferCpuS.toFixed(2),
+  load_avg_1m: +load0.toFixed(1),
   sample_ms_per_batch: +sampleMsPerBatch.toFixed(2),
   batches_timed: nBatches,
   epoch_batches: epochBatches,
