@@ -123,3 +123,15 @@ test('loadHeteroGraph: edges from another engine in either orientation, unknown 
   const g = await loadHeteroGraph(fx.itemsPath, edgesPath, { nodeTypes: ['audiobook', 'podcast'] });
   assert.deepEqual(edgeStrings(g), ['audiobook-audiobook a2 a3 1', 'audiobook-podcast a1 p2 4']);
 });
+
+test('readIntColumns: fast typed-array path and NULLs named', async () => {
+  const { withDuckDB, readIntColumns } = await import('./duckdb_io.ts');
+  await withDuckDB({}, async (con) => {
+    const [x, y] = await readIntColumns(con, 'SELECT CAST(range AS INTEGER), CAST(range * 2 AS INTEGER) FROM range(5000)', 2);
+    assert.equal(x!.length, 5000);
+    assert.equal(x![4999], 4999);
+    assert.equal(y![2500], 5000);
+    await assert.rejects(readIntColumns(con, 'SELECT CASE WHEN range = 3000 THEN NULL ELSE CAST(range AS INTEGER) END FROM range(5000)', 1),
+      /readIntColumns: column 0 row 3000 is NULL, expected INTEGER/);
+  });
+});

@@ -83,10 +83,18 @@ export async function readIntColumns(con: DuckDBConnection, sql: string, numCols
   return cols.map((c) => c.slice(0, n));
 }
 
-// True when any of the first `rows` items is NULL (validity mask, when the vector has one).
+// True when any of the first `rows` items is NULL. Uses the validity bitmask node-api keeps
+// (`data`: null = all valid, else one bit per row in BigUint64 words); unknown layout → true.
 function hasNull(v: { getItem(i: number): unknown }, rows: number): boolean {
-  const validity = (v as unknown as { validity?: { itemValid?(i: number): boolean } }).validity;
-  if (!validity || typeof validity.itemValid !== 'function') return true; // unknown layout: take the checked path
+  const validity = (v as unknown as { validity?: { data?: BigUint64Array | null; offset?: number; itemValid?(i: number): boolean } }).validity;
+  if (!validity || typeof validity.itemValid !== 'function') return true;
+  if (validity.data === null) return false;
+  if (validity.data instanceof BigUint64Array && validity.offset === 0) {
+    const full = Math.floor(rows / 64);
+    for (let w = 0; w < full; w++) if (validity.data[w] !== 0xffffffffffffffffn) return true;
+    for (let i = full * 64; i < rows; i++) if (!validity.itemValid(i)) return true;
+    return false;
+  }
   for (let i = 0; i < rows; i++) if (!validity.itemValid(i)) return true;
   return false;
 }
