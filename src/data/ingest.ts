@@ -109,9 +109,10 @@ function tsExpr(cm: Record<string, string>, src: ResolvedSource): string {
   const epoch = (x: string) => `CASE WHEN abs(${x}) >= 1e11 THEN make_timestamp(CAST(${x} * 1000 AS BIGINT)) ELSE make_timestamp(CAST(${x} * 1000000 AS BIGINT)) END`;
   if (/^TIMESTAMP|^DATE/.test(t)) return `CAST(${f} AS TIMESTAMP)`;
   if (isNumType(t)) return `CASE WHEN isfinite(${f}::DOUBLE) AND abs(${f}::DOUBLE) < 1e14 THEN ${epoch(`${f}::DOUBLE`)} END`;
-  const s = `trim(${f})`;
-  // TIMESTAMP casts ignore a zone offset, so strings with one go through TIMESTAMPTZ (3x slower)
-  const zoned = `(suffix(${s}, 'Z') OR suffix(${s}, 'z') OR contains(substr(${s}, 11), '+') OR contains(substr(${s}, 11), '-'))`;
+  const s = f; // casts skip surrounding whitespace themselves
+  // TIMESTAMP casts ignore a zone offset ('Z' = UTC is harmless), so strings with a +/- after the
+  // date go through TIMESTAMPTZ (3x slower)
+  const zoned = `(contains(substr(${s}, 11), '+') OR contains(substr(${s}, 11), '-'))`;
   return `coalesce(CASE WHEN ${zoned} THEN TRY_CAST(${s} AS TIMESTAMPTZ)::TIMESTAMP ELSE TRY_CAST(${s} AS TIMESTAMP) END, CASE WHEN abs(TRY_CAST(${s} AS DOUBLE)) < 1e14 THEN ${epoch(`TRY_CAST(${s} AS DOUBLE)`)} END)`;
 }
 
@@ -215,7 +216,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
 /** Per-row checks of one table: typed canonical columns + (ecol, reason, val) for the first problem. */
 function checkSql(t: TableName, src: ResolvedSource, cm: Record<string, string>, opts: IngestOptions): string {
   const from = readerSql(src, Object.values(cm));
-  const empty = (x: string) => `(${x} IS NULL OR trim(${x}) = '')`;
+  // trim only when the value starts or ends with a space (conjunctions evaluate lazily per vector)
+  const empty = (x: string) => `(${x} IS NULL OR ${x} = '' OR ((prefix(${x}, ' ') OR suffix(${x}, ' ')) AND trim(${x}) = ''))`;
   const q = (x: string) => `'''' || ${x} || ''''`;
   if (t === 'items') {
     return `SELECT *, CASE ecol
@@ -251,7 +253,7 @@ function checkSql(t: TableName, src: ResolvedSource, cm: Record<string, string>,
   const kindRaw = cm.kind ? strCol(cm, src, 'kind') : lit(opts.defaultKind!);
   const kindNorm = kindMap.length
     ? `CASE lower(trim(kind_raw)) ${kindMap.map(([k, v]) => `WHEN ${lit(k.toLowerCase())} THEN ${lit(v)}`).join(' ')} ELSE lower(trim(kind_raw)) END`
-    : 'lower(trim(kind_raw))';
+    : `CASE WHEN kind_raw IN (${KINDS.map(lit).join(', ')}) THEN kind_raw ELSE lower(trim(kind_raw)) END`;
   const wT = cm.weight ? src.fileTypes[cm.weight] : 'VARCHAR';
   const wRaw = cm.weight ? (isStrType(wT) ? `NULLIF(trim(${ident(cm.weight)}), '')` : ident(cm.weight)) : 'NULL';
   const wNum = cm.weight ? (isStrType(wT) ? `TRY_CAST(${wRaw} AS DOUBLE)` : `CAST(${wRaw} AS DOUBLE)`) : 'NULL::DOUBLE';
