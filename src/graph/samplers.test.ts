@@ -196,3 +196,22 @@ test('LinkBatchSampler: rows point at anchors/positives/negatives, validation ba
   lbs.epoch().next();
   assert.deepEqual(first(42), v1, 'validation batches do not depend on training progress');
 });
+
+test('samplers work for any set of types (1 and 3 types)', () => {
+  const three = syntheticHeteroGraph({ counts: { audiobook: 50, music: 80, podcast: 120 },
+    edges: { 'audiobook-music': 100, 'music-podcast': 300, 'podcast-podcast': 400, 'audiobook-audiobook': 30 }, seed: 8 });
+  assert.equal(three.relations.length, 6);
+  assert.equal(three.directed.length, 9);
+  const lbs = new LinkBatchSampler(three, { seed: 2, edges: { batchSize: 32 }, neighbours: { fanouts: [3, 3] } });
+  assert.equal(lbs.edgeSampler.edgesPerEpoch, 4 * 30, 'empty relations are skipped, the rest balanced to the rarest');
+  for (const b of lbs.epoch()) {
+    const st = new Uint8Array([...b.anchorType, ...b.positiveType, ...b.negativeType]);
+    const si = new Int32Array([...b.anchorId, ...b.positiveId, ...b.negativeId]);
+    const sb = b.blocks;
+    checkBlocks(three, { ...sb, numLayers: 1, blocks: [sb.blocks[1]!], nodes: [sb.nodes[1]!, sb.nodes[2]!] } as SampledBlocks, 3, st, si);
+  }
+  const one = syntheticHeteroGraph({ counts: { podcast: 100 }, edges: { 'podcast-podcast': 300 }, seed: 1 });
+  const b1 = new LinkBatchSampler(one, { seed: 1 }).epoch().next().value!;
+  assert.equal(b1.size, 256);
+  assert.equal(b1.blocks.blocks[0]!.rel.length, 1);
+});
