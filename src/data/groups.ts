@@ -71,3 +71,39 @@ export function popularityTiers(train: Interactions, items: ItemTable, targetTyp
   for (let r = 0; r < m; r++) tier[target[r]] = 1 + Math.floor((r * tiers) / m);
   return { tier, count, tiers };
 }
+
+/** Held-out target items per test user, CSR layout (users ascending, items unique and ascending per user). */
+export interface TestTargets {
+  /** [U'] dense ids of users with ≥ 1 held-out target item */
+  users: Int32Array;
+  /** [U'+1] items of users[k] are items[offsets[k] .. offsets[k+1]) */
+  offsets: Int32Array;
+  /** [nnz] dense item ids */
+  items: Int32Array;
+}
+
+/**
+ * Held-out target-type items per user from the test rows (what HR@K / MRR score against).
+ * @param kinds kind codes that count as a target (default: streams only)
+ * @example const t = testTargets(split.test, items); // user t.users[k] has items t.items.subarray(t.offsets[k], t.offsets[k + 1])
+ */
+export function testTargets(test: Interactions, items: ItemTable, targetType = 'audiobook', kinds: number[] = [KIND_CODES.stream]): TestTargets {
+  const tcode = targetCode(items, targetType, 'testTargets');
+  const kindOk = new Uint8Array(256);
+  for (const k of kinds) kindOk[k] = 1;
+  const pairs: number[] = [];
+  for (let i = 0; i < test.n; i++) {
+    if (kindOk[test.kind[i]] && items.type[test.item[i]] === tcode) pairs.push(test.user[i], test.item[i]);
+  }
+  const order = Array.from({ length: pairs.length / 2 }, (_, k) => k);
+  order.sort((a, b) => pairs[2 * a] - pairs[2 * b] || pairs[2 * a + 1] - pairs[2 * b + 1]);
+  const users: number[] = [], offsets: number[] = [0], out: number[] = [];
+  let lastU = -1, lastI = -1;
+  for (const k of order) {
+    const u = pairs[2 * k], it = pairs[2 * k + 1];
+    if (u !== lastU) { if (lastU >= 0) offsets.push(out.length); users.push(u); lastU = u; lastI = -1; }
+    if (it !== lastI) { out.push(it); lastI = it; }
+  }
+  if (lastU >= 0) offsets.push(out.length);
+  return { users: Int32Array.from(users), offsets: Int32Array.from(offsets), items: Int32Array.from(out) };
+}

@@ -18,8 +18,8 @@ export type { SyntheticOptions, GenerateSyntheticOptions, SyntheticResult, Synth
 export { Rng } from './rng.ts';
 export { temporalSplit, leaveLastOut, splitInteractions, chooseCut, subset, DAY_MS, DEFAULT_TEST_DAYS, DEFAULT_TEST_FRACTION } from './split.ts';
 export type { Split, SplitInfo, SplitMethod, SplitOptions } from './split.ts';
-export { userGroups, popularityTiers, GROUP_INACTIVE, GROUP_WARM, GROUP_COLD, GROUP_NAMES } from './groups.ts';
-export type { UserGroups, PopularityTiers } from './groups.ts';
+export { userGroups, popularityTiers, testTargets, GROUP_INACTIVE, GROUP_WARM, GROUP_COLD, GROUP_NAMES } from './groups.ts';
+export type { UserGroups, PopularityTiers, TestTargets } from './groups.ts';
 export { splitWorkspace, loadSplit, readManifest } from './split_workspace.ts';
 export type { SplitWorkspaceOptions, LoadedSplit } from './split_workspace.ts';
 export { prepareCiao, CIAO_DEFAULT_TYPES } from './adapters/ciao.ts';

@@ -7,7 +7,7 @@ import { ingest } from './ingest.ts';
 import { loadWorkspace } from './loader.ts';
 import { generateSynthetic } from './synthetic.ts';
 import { temporalSplit, leaveLastOut, chooseCut, DAY_MS } from './split.ts';
-import { userGroups, popularityTiers, GROUP_WARM, GROUP_COLD, GROUP_INACTIVE } from './groups.ts';
+import { userGroups, popularityTiers, testTargets, GROUP_WARM, GROUP_COLD, GROUP_INACTIVE } from './groups.ts';
 import { splitWorkspace, loadSplit } from './split_workspace.ts';
 import { openDuck, lit } from './duck.ts';
 
@@ -59,6 +59,11 @@ test('temporal split, groups and tiers on a hand example', async () => {
   const iid = (i: string) => w.items.index.get(i)!;
   // training streams: a1 1 (u1; u2's preview does not count), a2 1, a3 0 -> ties broken by id
   assert.deepEqual([t.tier[iid('a1')], t.tier[iid('a2')], t.tier[iid('a3')], t.tier[iid('p1')]], [1, 2, 3, 0]);
+  // held-out audiobook streams per test user (u1's p2 is not a target)
+  const tt = testTargets(s.test, w.items);
+  assert.deepEqual(Array.from(tt.users), [uid('u2'), uid('u3'), uid('u4')]);
+  assert.deepEqual(Array.from(tt.offsets), [0, 1, 2, 3]);
+  assert.deepEqual(Array.from(tt.items), [iid('a2'), iid('a1'), iid('a1')]);
 });
 
 test('leave-last-out: last target-type stream per user is the test row; later rows dropped', async () => {
