@@ -58,10 +58,10 @@ export interface ComparisonConfig {
 export function defaultComparisonConfig(dataset: string, quick = false): ComparisonConfig {
   return {
     dataset,
-    hgnn: quick ? { epochs: 4, patience: 2, hidden: 128, out: 64 } : { epochs: 10, patience: 3 },
-    hgnnMaxBatches: quick ? 60 : undefined,
+    hgnn: quick ? { epochs: 3, patience: 2, hidden: 128, out: 64 } : { epochs: 10, patience: 3 },
+    hgnnMaxBatches: quick ? 40 : undefined,
     twoTower: quick ? { epochs: 2, hidden: [256, 128, 64] } : { epochs: 5 },
-    lightgcn: quick ? { epochs: 20, maxSeconds: 60 } : { epochs: 40, maxSeconds: 240 },
+    lightgcn: quick ? { epochs: 20, maxSeconds: 45 } : { epochs: 40, maxSeconds: 240 },
     ease: { overflow: 'truncate' },
     itemknn: {},
     graph: {},

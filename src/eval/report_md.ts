@@ -59,7 +59,7 @@ export function findings(r: ReportJson): string[] {
   for (const g of ['warm', 'cold', 'all', 'longTail'] as const) {
     const me = mine.groups[g];
     if (me.hr10 === null) continue;
-    const worse: string[] = [], better: string[] = [];
+    const worse: string[] = [], better: string[] = [], tied: string[] = [];
     for (const [name, res] of Object.entries(r.models)) {
       if (name === 'two_tower_hgnn') continue;
       const o = res!.groups[g];
@@ -67,10 +67,11 @@ export function findings(r: ReportJson): string[] {
       const d = me.hr10.mean - o.hr10.mean;
       const noise = Math.max(me.hr10.std, o.hr10.std);
       const tag = `${MODEL_LABELS[name] ?? name} (${o.hr10.mean.toFixed(3)}${noise > 0 && Math.abs(d) <= noise ? ', within one std' : ''})`;
-      (d > 0 ? better : worse).push(tag);
+      (d > 0 ? better : d < 0 ? worse : tied).push(tag);
     }
     const line = `**${GROUP_TITLES[g]}**: 2T-HGNN HR@10 ${me.hr10.mean.toFixed(3)}.`;
-    out.push(`${line}${worse.length ? ` It does **not** beat ${worse.join(', ')}.` : ' It beats every other model on HR@10.'}${better.length && worse.length ? ` It beats ${better.join(', ')}.` : ''}`);
+    out.push(`${line}${worse.length || tied.length ? (worse.length ? ` It does **not** beat ${worse.join(', ')}.` : '') : ' It beats every other model on HR@10.'}` +
+      `${tied.length ? ` It ties with ${tied.join(', ')}.` : ''}${better.length && (worse.length || tied.length) ? ` It beats ${better.join(', ')}.` : ''}`);
   }
   const best = (g: 'warm' | 'cold' | 'all', key: 'hr10' | 'mrr' | 'cov'): string => {
     let bn = '', bv = -1;
