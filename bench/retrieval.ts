@@ -65,21 +65,28 @@ function makeVectors(rng: Rng, n: number, centers: Float32Array | null): Float32
   return x;
 }
 
-/** Times fn over `reps` calls after warm-up; p50/p99 in ms per repeat, medians over repeats. */
-function latency(fn: (i: number) => void, reps: number, warm = 20): { p50: number; p99: number } {
+/**
+ * Times fn over `reps` calls after warm-up; wall-clock p50/p99 in ms per repeat, medians over
+ * repeats. cpu50: median process CPU time per call (user + sys, all threads): on the shared
+ * 2-core machine it shows the cost without the time spent preempted by other jobs.
+ */
+function latency(fn: (i: number) => void, reps: number, warm = 20): { p50: number; p99: number; cpu50: number } {
   for (let i = 0; i < warm; i++) fn(i);
-  const p50s: number[] = [], p99s: number[] = [];
+  const p50s: number[] = [], p99s: number[] = [], cpus: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
     const lat: number[] = [];
     for (let i = 0; i < reps; i++) {
+      const c = process.cpuUsage();
       const t = performance.now();
       fn(i);
       lat.push(performance.now() - t);
+      const dc = process.cpuUsage(c);
+      cpus.push((dc.user + dc.system) / 1000);
     }
     p50s.push(pct(lat, 0.5));
     p99s.push(pct(lat, 0.99));
   }
-  return { p50: median(p50s), p99: median(p99s) };
+  return { p50: median(p50s), p99: median(p99s), cpu50: median(cpus) };
 }
 
 // ---- user tower (stand-in) ----------------------------------------------------------------
@@ -88,7 +95,7 @@ function latency(fn: (i: number) => void, reps: number, warm = 20): { p50: numbe
  * 336 (2x128 + 64 + 16) -> 512 -> 256 -> 128 with ReLU, random weights, batch 1, built
  * directly on sgemm with preallocated buffers. Replace the body with the real tower forward.
  */
-function timeUserTower(rng: Rng): { p50: number; p99: number } {
+function timeUserTower(rng: Rng): { p50: number; p99: number; cpu50: number } {
   const dims = [2 * 128 + 64 + 16, 512, 256, 128];
   const W = dims.slice(1).map((h, l) => new Float32Array(dims[l] * h).map(() => rng.normal() / Math.sqrt(dims[l])));
   const b = dims.slice(1).map((h) => new Float32Array(h).map(() => 0.01 * rng.normal()));
@@ -120,7 +127,7 @@ function main(): void {
   log(`data generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   const tower = timeUserTower(rng);
-  log(`user tower (STAND-IN MLP 336-512-256-128 on sgemm, random weights; not the real tower yet): p50 ${tower.p50.toFixed(3)} ms, p99 ${tower.p99.toFixed(3)} ms`);
+  log(`user tower (STAND-IN MLP 336-512-256-128 on sgemm, random weights; not the real tower yet): p50 ${tower.p50.toFixed(3)} ms, p99 ${tower.p99.toFixed(3)} ms, CPU/call median ${tower.cpu50.toFixed(3)} ms`);
 
   // ---- exact ----
   t = performance.now();
@@ -131,7 +138,7 @@ function main(): void {
     exact.query(q(i), K);
     rescored.push(exact.lastRescored);
   }, QN);
-  log(`exact top-10 (default: int8 prefilter + float32 rescoring, 1 thread): p50 ${e8.p50.toFixed(2)} ms, p99 ${e8.p99.toFixed(2)} ms; items rescored per query: median ${median(rescored)}, max ${Math.max(...rescored)}`);
+  log(`exact top-10 (default: int8 prefilter + float32 rescoring, 1 thread): p50 ${e8.p50.toFixed(2)} ms, p99 ${e8.p99.toFixed(2)} ms, CPU/query median ${e8.cpu50.toFixed(2)} ms; items rescored per query: median ${median(rescored)}, max ${Math.max(...rescored)}`);
   const exact8t2 = new ExactTopK(X, D, { threads: 2 });
   const e82 = latency((i) => exact8t2.query(q(i), K), QN);
   exact8t2.dispose();
@@ -139,7 +146,7 @@ function main(): void {
   const slowQ = Math.min(QN, 60);
   const exact1 = new ExactTopK(X, D, { prefilter: 'none' });
   const e1 = latency((i) => exact1.query(q(i), K), slowQ, 5);
-  log(`exact top-10 float32 scan, 1 thread: p50 ${e1.p50.toFixed(2)} ms, p99 ${e1.p99.toFixed(2)} ms`);
+  log(`exact top-10 float32 scan, 1 thread: p50 ${e1.p50.toFixed(2)} ms, p99 ${e1.p99.toFixed(2)} ms, CPU/query median ${e1.cpu50.toFixed(2)} ms`);
   const exact2 = new ExactTopK(X, D, { prefilter: 'none', threads: 2 });
   const e2 = latency((i) => exact2.query(q(i), K), slowQ, 5);
   log(`exact top-10 float32 scan, 2 threads: p50 ${e2.p50.toFixed(2)} ms, p99 ${e2.p99.toFixed(2)} ms`);
@@ -159,7 +166,7 @@ function main(): void {
   }
 
   // ---- ANN ----
-  let ann = { p50: NaN, p99: NaN, recall: NaN, build: NaN };
+  let ann = { p50: NaN, p99: NaN, cpu50: NaN, recall: NaN, build: NaN };
   if (!SKIP_ANN) {
     t = performance.now();
     const index = AnnTopK.build(exact, { connectivity: M, expansionAdd: EFC, expansionSearch: EF }, { threads: 2 });
@@ -172,7 +179,7 @@ function main(): void {
     }
     const lat = latency((i) => index.query(q(i), K), QN);
     ann = { ...lat, recall: hits / (QN * K), build };
-    log(`ANN top-10 ef=${EF}: p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms, recall@10 ${ann.recall.toFixed(4)}, fallbacks ${index.fallbacks}`);
+    log(`ANN top-10 ef=${EF}: p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms, CPU/query median ${lat.cpu50.toFixed(3)} ms, recall@10 ${ann.recall.toFixed(4)}, fallbacks ${index.fallbacks}`);
   }
   exact.dispose();
   log(`PyTorch (issue 6, this machine): tower p50 ${PYTORCH.tower_p50_ms} / p99 ${PYTORCH.tower_p99_ms} ms; exact mv+topk p50 3.7-3.9 / p99 7-8 ms`);
@@ -182,8 +189,9 @@ function main(): void {
   console.log(JSON.stringify({
     tower_p50_ms: r3(tower.p50), tower_p99_ms: r3(tower.p99),
     exact_p50_ms: r3(e8.p50), exact_p99_ms: r3(e8.p99),
-    ann_p50_ms: r3(ann.p50), ann_p99_ms: r3(ann.p99), ann_recall10: r3(ann.recall), ann_build_s: r3(ann.build),
+    ann_p50_ms: r3(ann.p50), ann_p99_ms: r3(ann.p99), ann_recall10: Math.round(ann.recall * 1e4) / 1e4, ann_build_s: r3(ann.build),
     tower_is_stand_in: true, exact_mode: 'int8 prefilter + float32 rescoring, 1 thread', exact_rescored_median: median(rescored),
+    exact_cpu_p50_ms: r3(e8.cpu50), ann_cpu_p50_ms: r3(ann.cpu50), tower_cpu_p50_ms: r3(tower.cpu50),
     exact_int8_2t_p50_ms: r3(e82.p50), exact_int8_2t_p99_ms: r3(e82.p99),
     exact_f32scan_1t_p50_ms: r3(e1.p50), exact_f32scan_1t_p99_ms: r3(e1.p99),
     exact_f32scan_2t_p50_ms: r3(e2.p50), exact_f32scan_2t_p99_ms: r3(e2.p99),
