@@ -194,39 +194,54 @@ export async function runComparison(o: RunComparisonOptions): Promise<ReportJson
     onHistory: (h) => ttHist.set(`${name}/${seed}`, { model: name, seed, points: h.map((e) => ({ epoch: e.epoch, loss: e.loss, seconds: e.seconds })) }),
   });
 
+  /** Runs one model of the main table; a failure is recorded (skipped + note) instead of ending the comparison. */
+  const tryModel = async (name: ModelName, f: () => Promise<ModelResult>): Promise<void> => {
+    try {
+      models[name] = await f();
+    } catch (e) {
+      skipped[name] = (e as Error).message;
+      notes.push(`${name} failed: ${(e as Error).message}`);
+      say({ stage: 'model', model: name, message: `${name} FAILED: ${(e as Error).stack ?? (e as Error).message}` });
+    }
+  };
+
   // ---- main table ----
-  if (wanted.has('popularity')) models.popularity = await runModel('popularity', () => new Popularity(), { deterministic: true, settings: { windowDays: 90 } });
-  if (wanted.has('content_knn')) models.content_knn = await runModel('content_knn', () => contentKnn(p), { deterministic: true, settings: { textDim: cfg.textDim, encoder: 'tfidf-svd' } });
+  if (wanted.has('popularity')) await tryModel('popularity', () => runModel('popularity', () => new Popularity(), { deterministic: true, settings: { windowDays: 90 } }));
+  if (wanted.has('content_knn')) await tryModel('content_knn', () => runModel('content_knn', () => contentKnn(p), { deterministic: true, settings: { textDim: cfg.textDim, encoder: 'tfidf-svd' } }));
   if (wanted.has('hgnn')) {
-    const hgnnModels = new Map<number, Recommender>();
-    for (const s of seeds) hgnnModels.set(s, hgnnKnn(await hgnnOf(s)));
-    models.hgnn = await runModel('hgnn', (s) => hgnnModels.get(s)!, { settings: { ...cfg.hgnn }, curves: hgnnCurves('hgnn') });
+    await tryModel('hgnn', async () => {
+      const hgnnModels = new Map<number, Recommender>();
+      for (const s of seeds) hgnnModels.set(s, hgnnKnn(await hgnnOf(s)));
+      return runModel('hgnn', (s) => hgnnModels.get(s)!, { settings: { ...cfg.hgnn }, curves: hgnnCurves('hgnn') });
+    });
   }
   if (wanted.has('hgnn_w_users')) {
     const curves = new Map<number, TrainingCurve>();
-    models.hgnn_w_users = await runModel('hgnn_w_users', (seed) => hgnnWithUsers(p, {
+    await tryModel('hgnn_w_users', () => runModel('hgnn_w_users', (seed) => hgnnWithUsers(p, {
       config: cfg.hgnn, seed, log: hgnnLog(seed), maxBatchesPerEpoch: cfg.hgnnMaxBatches,
       onHistory: (h) => curves.set(seed, { model: 'hgnn_w_users', seed, points: h.map((e) => ({ epoch: e.epoch, loss: e.trainLoss, valLoss: e.valLoss, valHr10: e.valHr10, seconds: e.seconds })) }),
-    }), { settings: { ...cfg.hgnn, userFeatures: 'age z-score, age unknown, top-20 country one-hot + other + unknown', userEdges: 'distinct training (user, graph item), any kind' }, curves: (s) => (curves.has(s) ? [curves.get(s)!] : []) });
+    }), { settings: { ...cfg.hgnn, userFeatures: 'age z-score, age unknown, top-20 country one-hot + other + unknown', userEdges: 'distinct training (user, graph item), any kind' }, curves: (s) => (curves.has(s) ? [curves.get(s)!] : []) }));
   }
   if (wanted.has('two_tower')) {
-    models.two_tower = await runModel('two_tower', (seed) => tt('two_tower', target, seed, null), { settings: { ...cfg.twoTower, useHgnn: false }, curves: ttCurve('two_tower') });
+    await tryModel('two_tower', () => runModel('two_tower', (seed) => tt('two_tower', target, seed, null), { settings: { ...cfg.twoTower, useHgnn: false }, curves: ttCurve('two_tower') }));
   }
   if (wanted.has('two_tower_hgnn')) {
-    const runs = new Map<number, HgnnRun>();
-    for (const s of seeds) runs.set(s, await hgnnOf(s));
-    models.two_tower_hgnn = await runModel('two_tower_hgnn', (seed) => tt('two_tower_hgnn', target, seed, runs.get(seed)!), { settings: { ...cfg.twoTower, useHgnn: true, hgnn: cfg.hgnn }, curves: ttCurve('two_tower_hgnn') });
+    await tryModel('two_tower_hgnn', async () => {
+      const runs = new Map<number, HgnnRun>();
+      for (const s of seeds) runs.set(s, await hgnnOf(s));
+      return runModel('two_tower_hgnn', (seed) => tt('two_tower_hgnn', target, seed, runs.get(seed)!), { settings: { ...cfg.twoTower, useHgnn: true, hgnn: cfg.hgnn }, curves: ttCurve('two_tower_hgnn') });
+    });
   }
   if (wanted.has('lightgcn')) {
     const lg = new Map<number, LightGcn>();
-    models.lightgcn = await runModel('lightgcn', (seed) => {
+    await tryModel('lightgcn', () => runModel('lightgcn', (seed) => {
       const m = new LightGcn({ ...cfg.lightgcn, seed });
       lg.set(seed, m);
       return m;
     }, {
       settings: new LightGcn(cfg.lightgcn).settings(),
       curves: (seed) => [{ model: 'lightgcn', seed, points: (lg.get(seed)?.history ?? []).map((h) => ({ ...h })) }],
-    });
+    }));
   }
   if (wanted.has('ease') || wanted.has('itemknn')) {
     let done = false;
@@ -235,12 +250,11 @@ export async function runComparison(o: RunComparisonOptions): Promise<ReportJson
         models.ease = await runModel('ease', () => new Ease(cfg.ease), { deterministic: true, settings: { lambda: 500, ...cfg.ease } });
         done = true;
       } catch (e) {
-        if (!(e instanceof EaseTooLargeError)) throw e;
-        skipped.ease = e.message;
-        notes.push(`EASE refused (${e.message}); ItemKNN reported instead.`);
+        skipped.ease = (e as Error).message;
+        notes.push(`EASE ${e instanceof EaseTooLargeError ? 'refused' : 'failed'} (${(e as Error).message}); ItemKNN reported instead.`);
       }
     }
-    if (!done) models.itemknn = await runModel('itemknn', () => new ItemKnn(cfg.itemknn), { deterministic: true, settings: { ...cfg.itemknn } });
+    if (!done) await tryModel('itemknn', () => runModel('itemknn', () => new ItemKnn(cfg.itemknn), { deterministic: true, settings: { ...cfg.itemknn } }));
   }
 
   // ---- ablations A–F (2T-HGNN) ----
@@ -288,10 +302,14 @@ export async function runComparison(o: RunComparisonOptions): Promise<ReportJson
         const ptrain = trainSetOf(p, other);
         say({ stage: 'podcast', message: `podcast task: target ${other}, users with targets ${JSON.stringify(psizes)}` });
         const pm: Partial<Record<ModelName, ModelResult>> = {};
-        for (const s of seeds) await hgnnOf(s);
-        pm.popularity = await runModel('popularity', () => new Popularity(), { deterministic: true, settings: { windowDays: 90 }, ctx: pctx, train: ptrain });
-        pm.two_tower = await runModel('two_tower', (seed) => tt('two_tower', other, seed, null), { settings: { ...cfg.twoTower, targetType: other, useHgnn: false }, ctx: pctx, train: ptrain, curves: ttCurve('two_tower') });
-        pm.two_tower_hgnn = await runModel('two_tower_hgnn', (seed) => tt('two_tower_hgnn', other, seed, hgnnRuns.get(seed)!), { settings: { ...cfg.twoTower, targetType: other, useHgnn: true }, ctx: pctx, train: ptrain, curves: ttCurve('two_tower_hgnn') });
+        try {
+          for (const s of seeds) await hgnnOf(s);
+          pm.popularity = await runModel('popularity', () => new Popularity(), { deterministic: true, settings: { windowDays: 90 }, ctx: pctx, train: ptrain });
+          pm.two_tower = await runModel('two_tower', (seed) => tt('two_tower', other, seed, null), { settings: { ...cfg.twoTower, targetType: other, useHgnn: false }, ctx: pctx, train: ptrain, curves: ttCurve('two_tower') });
+          pm.two_tower_hgnn = await runModel('two_tower_hgnn', (seed) => tt('two_tower_hgnn', other, seed, hgnnRuns.get(seed)!), { settings: { ...cfg.twoTower, targetType: other, useHgnn: true }, ctx: pctx, train: ptrain, curves: ttCurve('two_tower_hgnn') });
+        } catch (e) {
+          notes.push(`Podcast task incomplete: ${(e as Error).message}`);
+        }
         podcastTask = { target: other, groupSizes: psizes, models: pm };
       }
     }

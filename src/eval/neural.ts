@@ -6,7 +6,7 @@
 import { HeteroGraph, type EdgeList } from '../graph/index.ts';
 import { embedAll, trainHgnn, type EpochReport, type HgnnTrainConfig } from '../models/hgnn/index.ts';
 import {
-  buildUserFeatures, itemInputsFromFeatures, trainTwoTower, type EpochLog, type TwoTowerConfig,
+  buildUserFeatures, itemInputsFromFeatures, trainTwoTower, type EpochLog, type ItemInputs, type TwoTowerConfig,
 } from '../models/twotower/index.ts';
 import type { Csr } from './csr.ts';
 import { itemMatrixFromGraph, type Prepared } from './prepare.ts';
@@ -49,6 +49,12 @@ export async function runHgnn(p: Prepared, config: Partial<HgnnTrainConfig>, see
   return { emb, mask, dim: r.config.out, history: r.history, bestEpoch: r.bestEpoch, seconds: (performance.now() - t0) / 1000 };
 }
 
+/** Two-tower item inputs; without item text (e.g. Ciao) the whole feature row stands in for the text block. */
+export function itemInputsOf(p: Prepared): ItemInputs {
+  const inp = itemInputsFromFeatures(p.features);
+  return inp.textDim > 0 ? inp : { ...inp, text: p.features.x, textDim: p.features.dim };
+}
+
 /** Content-KNN ("LLM-KNN"): mean text vector of the user's target-type items → nearest items. */
 export function contentKnn(p: Prepared): VectorKnn {
   const inp = itemInputsFromFeatures(p.features);
@@ -69,7 +75,7 @@ export function twoTower(p: Prepared, name: string, target: string, o: {
     const { items, users, train: tr } = p.split;
     const taste = p.tasteTypes.filter((t) => items.typeNames.includes(t));
     const model = await trainTwoTower({
-      itemTypeNames: items.typeNames, itemType: items.type, items: itemInputsFromFeatures(p.features),
+      itemTypeNames: items.typeNames, itemType: items.type, items: itemInputsOf(p),
       users: { n: users.n, age: users.age, country: users.country }, train: tr, asOf: p.asOf,
       hgnn: o.hgnn ? { emb: o.hgnn.emb, dim: o.hgnn.dim, mask: o.hgnn.mask } : null,
       config: {
