@@ -120,6 +120,7 @@ const rel = (a: string, b: string): string => [a, b].sort().join('-');
  */
 export async function runComparison(o: RunComparisonOptions): Promise<ReportJson> {
   const T0 = performance.now();
+  const commit = gitCommit(); // the code that runs, even if HEAD moves during a long run
   const cfg = o.config;
   const say = (e: ProgressEvent): void => o.onProgress?.(e);
   const seeds = o.seeds;
@@ -318,7 +319,7 @@ export async function runComparison(o: RunComparisonOptions): Promise<ReportJson
   const info = p.split.info;
   return {
     format: 'hgrec.eval_report', version: 1, dataset: cfg.dataset, createdAt: new Date().toISOString(), command: cfg.command,
-    workspace: o.ws, gitCommit: gitCommit(), dataManifestHash: p.manifest.contentHash, seeds: [...seeds], quick: cfg.quick,
+    workspace: o.ws, gitCommit: commit, dataManifestHash: p.manifest.contentHash, seeds: [...seeds], quick: cfg.quick,
     protocol: {
       split: info.method === 'temporal'
         ? `temporal: test = interactions with ts >= ${info.cutTs}${info.testDays ? ` (last ${info.testDays} days)` : info.fraction ? ` (last ${info.fraction} of the timeline)` : ''}`
