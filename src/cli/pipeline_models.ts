@@ -1,0 +1,146 @@
+/**
+ * Pipeline stages of the model half: `features` (item text/categorical features fitted on the
+ * catalogue), `hgnn` (heterogeneous GraphSAGE → item embeddings for every graph item), `twotower`
+ * (user and item towers on those embeddings). Each stage is a versioned workspace folder with a
+ * key over its inputs (stage.ts); training checkpoints live in `<ws>/.checkpoints/<stage>` so an
+ * interrupted run resumes where it stopped.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSplit, WS, type ItemTable as DataItemTable, type LoadedSplit } from '../data/index.ts';
+import {
+  applyItemFeatures, fitItemFeatures, loadFeatureState, saveFeatureState, type ItemFeatures, type ItemTable,
+} from '../features/index.ts';
+import { graphNodeItemRows, loadHeteroGraph, type HeteroGraph } from '../graph/index.ts';
+import {
+  embedAll, loadEmbeddings, saveEmbeddings, saveHgnnModel, trainHgnn, type HgnnFeatures, type ItemEmbeddings,
+} from '../models/hgnn/index.ts';
+import { hgnnInputFromTyped, itemInputsFromFeatures, trainTwoTower, TwoTowerModel } from '../models/twotower/index.ts';
+import type { StageContext } from './pipeline_data.ts';
+import { requireStage, runStage, stageKey, type StageOutcome } from './stage.ts';
+
+export const FEATURE_STATE_DIR = 'state';
+export const HGNN_MODEL_FILE = 'hgnn.safetensors';
+export const HGNN_EMBEDDINGS_FILE = 'embeddings.safetensors';
+export const TWO_TOWER_DIR = 'model';
+
+/** The data layer's item table in the shape the feature builder reads. */
+export function featureItemTable(items: DataItemTable): ItemTable {
+  return {
+    ids: items.ids, type: Array.from(items.type, (c) => items.typeNames[c]!), title: items.title,
+    description: items.description, language: items.language, genre: items.genre,
+  };
+}
+
+/** End of the training window in ms (split cut; leave-last-out: last training event + 1). */
+export function trainingAsOf(split: LoadedSplit): number {
+  if (typeof split.info.cutMs === 'number' && Number.isFinite(split.info.cutMs)) return split.info.cutMs;
+  let last = -Infinity;
+  for (let e = 0; e < split.train.n; e++) if (split.train.ts[e]! > last) last = split.train.ts[e]!;
+  return last + 1;
+}
+
+/** Item features of the whole catalogue from the saved feature state (deterministic). */
+export async function loadItemFeatures(ws: string, split: LoadedSplit): Promise<ItemFeatures> {
+  const state = loadFeatureState(join(ws, 'features', FEATURE_STATE_DIR));
+  return applyItemFeatures(state, featureItemTable(split.items), { item: split.train.item, ts: split.train.ts, user: split.train.user });
+}
+
+/** Per-graph-type feature matrices, rows aligned with the graph's local node ids. */
+export function graphFeatures(graph: HeteroGraph, items: DataItemTable, f: ItemFeatures): HgnnFeatures {
+  const rows = graphNodeItemRows(graph, items.index);
+  const out: Record<string, { x: Float32Array; dim: number }> = {};
+  graph.nodeTypes.forEach((t, ti) => {
+    const r = rows[ti]!;
+    const x = new Float32Array(r.length * f.dim);
+    for (let i = 0; i < r.length; i++) x.set(f.x.subarray(r[i]! * f.dim, (r[i]! + 1) * f.dim), i * f.dim);
+    out[t] = { x, dim: f.dim };
+  });
+  return out;
+}
+
+/** Stage `features`: fit the item feature builder on the catalogue + training interactions. */
+export async function runFeatures(ctx: StageContext): Promise<StageOutcome> {
+  const { ws, config, log } = ctx;
+  const split = requireStage(ws, WS.split, 'split');
+  const material = { split: split.key, textDim: config.hgnn.textDim, seed: config.seed };
+  return runStage({ ws, name: 'features', material, force: ctx.force, log }, async (dir) => {
+    const s = await loadSplit(ws);
+    const { features, state } = await fitItemFeatures(featureItemTable(s.items),
+      { item: s.train.item, ts: s.train.ts, user: s.train.user },
+      { tfidfSvd: { dim: config.hgnn.textDim, seed: config.seed }, stats: { tsUnitSeconds: 0.001 } });
+    saveFeatureState(state, join(dir, FEATURE_STATE_DIR));
+    for (const r of features.report) log(`features: ${JSON.stringify(r)}`);
+    return { items: features.numItems, dim: features.dim, blocks: features.blocks.map((b) => `${b.name}:${b.dim}`) };
+  });
+}
+
+/** Stage `hgnn`: train on the co-listening graph, embed every graph item (inductive for isolated ones). */
+export async function runHgnn(ctx: StageContext): Promise<StageOutcome> {
+  const { ws, config, log } = ctx;
+  const graphStage = requireStage(ws, 'graph', 'graph');
+  const featStage = requireStage(ws, 'features', 'features');
+  const h = config.hgnn;
+  const material = { graph: graphStage.key, features: featStage.key, hgnn: h, seed: config.seed };
+  return runStage({ ws, name: 'hgnn', material, force: ctx.force, log }, async (dir) => {
+    const s = await loadSplit(ws);
+    const graph = await loadHeteroGraph(join(ws, 'graph', 'graph_nodes.parquet'), join(ws, 'graph', 'graph_edges.parquet'));
+    const features = graphFeatures(graph, s.items, await loadItemFeatures(ws, s));
+    const ckpt = join(ws, '.checkpoints', `hgnn-${stageKey(material)}`);
+    const r = await trainHgnn({
+      graph, features, seed: config.seed, log,
+      config: { hidden: h.hidden, out: h.out, fanout: h.fanout, margin: h.margin, lr: h.lr, batch: h.batch,
+        epochs: h.epochs, patience: h.patience, valFraction: h.valFraction, balanced: h.balanced, dropRelations: h.dropRelations },
+      // keyed by the stage inputs so a changed config never resumes a stale run
+      checkpointDir: ckpt, resume: !ctx.force,
+    });
+    rmSync(ckpt, { recursive: true, force: true });
+    const z = embedAll(r.model, graph, features, { fanout: r.config.inferenceFanout, seed: r.config.inferenceSeed });
+    const emb: ItemEmbeddings = { dim: r.config.out, types: {} };
+    r.model.arch.types.forEach((t, i) => { emb.types[t] = { ids: [...graph.itemIds(graph.nodeTypes.indexOf(t))], x: z[i]! }; });
+    saveHgnnModel(join(dir, HGNN_MODEL_FILE), r.model, { bestEpoch: r.bestEpoch, config: r.config });
+    saveEmbeddings(join(dir, HGNN_EMBEDDINGS_FILE), emb, { bestEpoch: r.bestEpoch });
+    const best = r.history[r.bestEpoch - 1];
+    return { epochs: r.history.length, bestEpoch: r.bestEpoch, stoppedEarly: r.stoppedEarly, best, history: r.history };
+  });
+}
+
+/** Stage `twotower`: user and item towers (HGNN inputs unless config.twoTower.useHgnn is false). */
+export async function runTwoTower(ctx: StageContext, opts: { hgnnFrom?: string } = {}): Promise<StageOutcome> {
+  const { ws, config, log } = ctx;
+  const t = config.twoTower;
+  const featStage = requireStage(ws, 'features', 'features');
+  const splitStage = requireStage(ws, WS.split, 'split');
+  const hgnnStage = t.useHgnn ? requireStage(ws, 'hgnn', 'train-hgnn') : null;
+  const material = { split: splitStage.key, features: featStage.key, hgnn: hgnnStage?.key ?? null, twoTower: t,
+    target: config.data.targetType, seed: config.seed };
+  return runStage({ ws, name: 'twotower', material, force: ctx.force, log }, async (dir) => {
+    const s = await loadSplit(ws);
+    const features = await loadItemFeatures(ws, s);
+    const hgnnPath = join(opts.hgnnFrom ?? join(ws, 'hgnn'), HGNN_EMBEDDINGS_FILE);
+    const hgnn = t.useHgnn ? hgnnInputFromTyped(s.items.ids, loadEmbeddings(hgnnPath)) : null;
+    const state = loadFeatureState(join(ws, 'features', FEATURE_STATE_DIR));
+    const ckpt = join(ws, '.checkpoints', `twotower-${stageKey(material)}`);
+    const model = await trainTwoTower({
+      itemTypeNames: s.items.typeNames, itemType: s.items.type, itemIds: s.items.ids,
+      items: itemInputsFromFeatures(features, { language: state.vocabularies.language.size, genre: state.vocabularies.genre.size }),
+      users: { n: s.users.n, age: s.users.age, country: s.users.country }, train: s.train, asOf: trainingAsOf(s), hgnn,
+      config: {
+        targetType: config.data.targetType, tasteTypes: [config.data.tasteType].filter((x) => s.items.typeNames.includes(x)),
+        otherTypes: config.data.graphTypes.filter((x) => x !== config.data.targetType),
+        epochs: t.epochs, batchSize: t.batch, hidden: t.layers, lr: t.lr, useHgnn: t.useHgnn, weakSignals: t.weakSignals, logQ: t.logQ,
+        windowDays: t.historyDays, seed: config.seed,
+      },
+      checkpointDir: ckpt, resume: !ctx.force,
+    });
+    rmSync(ckpt, { recursive: true, force: true });
+    model.save(join(dir, TWO_TOWER_DIR));
+    return { epochs: model.history.length, history: model.history };
+  });
+}
+
+/** Loads the published two-tower model of a workspace. */
+export function loadTwoTower(ws: string): TwoTowerModel {
+  requireStage(ws, 'twotower', 'train-2t');
+  return TwoTowerModel.load(join(ws, 'twotower', TWO_TOWER_DIR));
+}
