@@ -212,12 +212,12 @@ export class ExactTopK implements TopK {
     if (kk <= 0) return sel.result();
     const { sq, nq, eqn } = sc.setQuery(q);
     const A = nq, Bc = eqn + F32_DOT_SLACK * nq;
-    const scale = sc.scale, resid = sc.resid, norm = sc.norm, dots = sc.dots;
+    const meta = sc.meta, dots = sc.dots, cand = sc.cand;
     if (this.lowerHeap.length < kk) this.lowerHeap = new Float64Array(kk);
     const heap = this.lowerHeap;
     let hn = 0, tau = -Infinity;
     const maxCand = Math.max(4 * kk, Math.floor(N * MAX_CANDIDATE_SHARE));
-    let nc = 0, p = 0, nextEx = ex.length ? ex[0] : -1;
+    let nc = 0, p = 0;
     // Rows [0, split) are scored here block by block; [split, N) by the worker (2 threads).
     const split = sc.threads === 2 ? (N >> 1) & ~3 : N;
     if (split < N) sc.scoreOnWorker(split, N - split, 'i8');
@@ -232,15 +232,15 @@ export class ExactTopK implements TopK {
         awaited = true;
         end = N;
       }
-      // Bound test with the running tau (kept in locals: this loop is the hot path).
-      for (let i = start; i < end; i++) {
-        if (i === nextEx) {
-          p++;
-          nextEx = p < ex.length ? ex[p] : -1;
-          continue;
-        }
-        const c = sq * scale[i] * dots[i];
-        const b = A * resid[i] + Bc * norm[i];
+      // The kernel keeps rows whose upper bound reaches the tau of the block start (<= the
+      // running tau); here they are checked against the running tau and feed the lower bounds.
+      const found = sc.filter(start, end - start, tau, sq, A, Bc);
+      for (let j = 0; j < found; j++) {
+        const i = cand[j];
+        while (p < ex.length && ex[p] < i) p++;
+        if (p < ex.length && ex[p] === i) continue;
+        const c = sq * meta[3 * i] * dots[i];
+        const b = A * meta[3 * i + 1] + Bc * meta[3 * i + 2];
         if (c + b < tau) continue;
         if (nc === this.candIds.length) {
           if (nc >= maxCand) {

@@ -142,15 +142,53 @@ function bodyI8(): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
+// filterI8(dots, meta, rows, rowBase, out, tau, sq, a, bc) -> count: for each row i of a block,
+// U = (sq * scale_i) * dot_i + (a * resid_i + bc * norm_i) in float64 (the same operations, in
+// the same order, as the TypeScript side) and writes rowBase + i to out when U >= tau. meta
+// holds (scale, resid, norm) float64 triples per row.
+// Locals: params 0 dots, 1 meta, 2 rows, 3 rowBase, 4 out (i32), 5 tau, 6 sq, 7 a, 8 bc (f64);
+// 9 i, 10 count (i32).
+function bodyFilter(): number[] {
+  const g = (i: number) => [op.get, i];
+  const s = (i: number) => [op.set, i];
+  const f64load = (off: number) => [0x2b, 3, off];
+  const code = [
+    op.block, 0x40,
+    op.loop, 0x40,
+    ...g(9), ...g(2), op.i32geu, op.brIf, 1,
+    ...g(6), ...g(1), ...f64load(0), 0xa2, // sq * scale
+    ...g(0), 0x28, 2, 0, 0xb7, 0xa2, // * f64(dot)
+    ...g(7), ...g(1), ...f64load(8), 0xa2, // a * resid
+    ...g(8), ...g(1), ...f64load(16), 0xa2, // bc * norm
+    0xa0, 0xa0, // c + (a*resid + bc*norm)
+    ...g(5), 0x66, // >= tau
+    0x04, 0x40,
+    ...g(4), ...g(10), op.i32const, 2, op.i32shl, op.i32add, ...g(3), ...g(9), op.i32add, i32store, 2, 0,
+    ...g(10), op.i32const, 1, op.i32add, ...s(10),
+    op.end,
+    ...g(0), op.i32const, 4, op.i32add, ...s(0),
+    ...g(1), op.i32const, 24, op.i32add, ...s(1),
+    ...g(9), op.i32const, 1, op.i32add, ...s(9),
+    op.br, 0,
+    op.end,
+    op.end,
+    ...g(10),
+    op.end,
+  ];
+  const fn = [1, 2, I32, ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
 /** The kernel's module bytes (tiny; built once). */
 export function dotModuleBytes(): Uint8Array {
-  const type = [1, 0x60, 5, I32, I32, I32, I32, I32, 0];
+  const F64 = 0x7c;
+  const type = [2, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 9, I32, I32, I32, I32, I32, F64, F64, F64, F64, 1, I32];
   const imp = [1, ...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(1), ...uleb(65536)]; // shared, max 4 GiB
-  const fns = [2, 0, 0];
-  const exp = [2, ...str('dot4'), 0x00, 0, ...str('dot4i8'), 0x00, 1];
+  const fns = [3, 0, 0, 1];
+  const exp = [3, ...str('dot4'), 0x00, 0, ...str('dot4i8'), 0x00, 1, ...str('filterI8'), 0x00, 2];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, type), ...section(2, imp), ...section(3, fns), ...section(7, exp), ...section(10, [2, ...body(), ...bodyI8()]),
+    ...section(1, type), ...section(2, imp), ...section(3, fns), ...section(7, exp), ...section(10, [3, ...body(), ...bodyI8(), ...bodyFilter()]),
   ]);
 }
 
@@ -170,9 +208,12 @@ export function dotModule(): WasmModule | null {
 
 /** dot4 bound to a memory. See the file comment for the contract. */
 export type Dot4 = (x: number, q: number, rows: number, dim: number, out: number) => void;
+/** filterI8 bound to a memory. See bodyFilter for the contract. */
+export type FilterI8 = (dots: number, meta: number, rows: number, rowBase: number, out: number,
+  tau: number, sq: number, a: number, bc: number) => number;
 
 /** Instantiates the kernels over `memory` (must be a shared WebAssembly.Memory). */
-export function instantiateDot(module: WasmModule, memory: WasmMemory): { dot4: Dot4; dot4i8: Dot4 } {
+export function instantiateDot(module: WasmModule, memory: WasmMemory): { dot4: Dot4; dot4i8: Dot4; filterI8: FilterI8 } {
   const inst = new wasmApi!.Instance(module, { env: { mem: memory } });
-  return { dot4: inst.exports.dot4 as Dot4, dot4i8: inst.exports.dot4i8 as Dot4 };
+  return { dot4: inst.exports.dot4 as Dot4, dot4i8: inst.exports.dot4i8 as Dot4, filterI8: inst.exports.filterI8 as FilterI8 };
 }

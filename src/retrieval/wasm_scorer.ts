@@ -9,8 +9,10 @@
 //   [q16Off, +D*2)     int16 codes of the query
 //   [dotOff, +N*4)     int32 code dot products
 //   [scratchOff, +16)  four float32 scores (exact rescoring of one row group)
+//   [metaOff, +N*24)   per row float64 (scale, resid, norm) of the codes
+//   [candOff, +N*4)    candidate rows written by filterI8
 import { Worker } from 'node:worker_threads';
-import { dotModule, instantiateDot, wasmApi, type Dot4 } from './wasm_dot.ts';
+import { dotModule, instantiateDot, wasmApi, type Dot4, type FilterI8 } from './wasm_dot.ts';
 
 const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE - PAGE; // wasm32 limit, keep one page of slack
@@ -41,17 +43,22 @@ function align16(n: number): number {
   return Math.ceil(n / 16) * 16;
 }
 
-interface Layout { qOff: number; outOff: number; i8Off: number; q16Off: number; dotOff: number; scratchOff: number; total: number }
+interface Layout {
+  qOff: number; outOff: number; i8Off: number; q16Off: number; dotOff: number; scratchOff: number;
+  metaOff: number; candOff: number; total: number;
+}
 
 function layoutBytes(n: number, dim: number, int8 = false): Layout {
   const qOff = align16(n * dim * 4);
   const outOff = qOff + align16(dim * 4);
   const i8Off = outOff + align16(n * 4);
-  if (!int8) return { qOff, outOff, i8Off, q16Off: i8Off, dotOff: i8Off, scratchOff: i8Off, total: i8Off };
+  if (!int8) return { qOff, outOff, i8Off, q16Off: i8Off, dotOff: i8Off, scratchOff: i8Off, metaOff: i8Off, candOff: i8Off, total: i8Off };
   const q16Off = i8Off + align16(n * dim);
   const dotOff = q16Off + align16(dim * 2);
   const scratchOff = dotOff + align16(n * 4);
-  return { qOff, outOff, i8Off, q16Off, dotOff, scratchOff, total: scratchOff + 16 };
+  const metaOff = scratchOff + 16;
+  const candOff = metaOff + align16(n * 24);
+  return { qOff, outOff, i8Off, q16Off, dotOff, scratchOff, metaOff, candOff, total: candOff + align16(n * 4) };
 }
 
 /** True when the int8 prefilter can serve this shape (on top of wasmScorerSupported). */
@@ -84,12 +91,16 @@ export class WasmScorer {
   readonly out: Float32Array;
   /** Int32 code dot products: [N] (int8 mode). */
   readonly dots: Int32Array;
-  /** Per-row code scale, residual norm ||x - scale * codes|| and max(||x||, ||scale * codes||): [N] each (int8 mode). */
-  readonly scale: Float64Array;
-  readonly resid: Float64Array;
-  readonly norm: Float64Array;
+  /**
+   * Per row (scale, resid, norm) of the int8 codes: code scale, ||x - scale * codes|| and
+   * max(||x||, ||scale * codes||), rounded up. [N, 3] (int8 mode).
+   */
+  readonly meta: Float64Array;
+  /** Candidate rows written by filter(): [N]. */
+  readonly cand: Int32Array;
   private readonly dot: Dot4;
   private readonly dotI8: Dot4;
+  private readonly filterI8: FilterI8;
   private readonly qOff: number;
   private readonly outOff: number;
   private readonly layout: Layout;
@@ -126,12 +137,12 @@ export class WasmScorer {
     const kernels = instantiateDot(module, memory);
     this.dot = kernels.dot4;
     this.dotI8 = kernels.dot4i8;
+    this.filterI8 = kernels.filterI8;
     this.q16 = new Int16Array(memory.buffer, layout.q16Off, int8 ? dim : 0);
     this.dots = new Int32Array(memory.buffer, layout.dotOff, int8 ? n : 0);
     this.scratch = new Float32Array(memory.buffer, layout.scratchOff, int8 ? 4 : 0);
-    this.scale = new Float64Array(int8 ? n : 0);
-    this.resid = new Float64Array(int8 ? n : 0);
-    this.norm = new Float64Array(int8 ? n : 0);
+    this.meta = new Float64Array(memory.buffer, layout.metaOff, int8 ? 3 * n : 0);
+    this.cand = new Int32Array(memory.buffer, layout.candOff, int8 ? n : 0);
     if (int8) this.quantizeRows(new Int8Array(memory.buffer, layout.i8Off, n * dim));
     if (threads === 2) {
       const ctl = new SharedArrayBuffer(8 * 4);
@@ -155,7 +166,7 @@ export class WasmScorer {
 
   /** True when the int8 prefilter data is present. */
   get hasInt8(): boolean {
-    return this.scale.length === this.n && this.n > 0;
+    return this.meta.length === 3 * this.n && this.n > 0;
   }
 
   /** Puts q into the query slot and its int16 codes into the code slot; returns the bound constants. */
@@ -196,6 +207,15 @@ export class WasmScorer {
       for (let d = 0; d < D; d++) s += codes[r * D + d] * this.q16[d];
       this.dots[r] = s;
     }
+  }
+
+  /**
+   * Rows i in [start, start+rows) whose upper bound (sq * scale_i) * dots_i + (a * resid_i +
+   * bc * norm_i) >= tau, ascending, into cand[0, count). Needs scoreCodes over the range.
+   */
+  filter(start: number, rows: number, tau: number, sq: number, a: number, bc: number): number {
+    return this.filterI8(this.layout.dotOff + start * 4, this.layout.metaOff + start * 24, rows, start,
+      this.layout.candOff, tau, sq, a, bc);
   }
 
   /**
@@ -270,9 +290,9 @@ export class WasmScorer {
         x2 += v * v;
         h2 += h * h;
       }
-      this.scale[i] = scale;
-      this.resid[i] = Math.sqrt(r2) * (1 + 1e-12);
-      this.norm[i] = Math.sqrt(Math.max(x2, h2)) * (1 + 1e-12);
+      this.meta[3 * i] = scale;
+      this.meta[3 * i + 1] = Math.sqrt(r2) * (1 + 1e-12);
+      this.meta[3 * i + 2] = Math.sqrt(Math.max(x2, h2)) * (1 + 1e-12);
     }
   }
 
