@@ -1,10 +1,12 @@
 // Exact top-K by brute force: score a block of item rows, select from the block while it is
-// still in cache, move on. Exact search over 250k x 128 floats reads 128 MB per query, so it is
-// memory-bound; the block keeps the scores in L1/L2 and the selection costs one comparison per
-// item. Single queries use the wasm SIMD kernel (wasm_scorer.ts) because OpenBLAS 0.3.21's
-// sgemm with M=1 packs the whole item matrix (measured 5x slower); batches of >= 8 queries go
-// through the project GEMM, where BLAS is at its best. This is the reference every ANN index
-// is checked against and the default for catalogues up to a few hundred thousand items.
+// still in cache, move on. A float32 scan of 250k x 128 reads 128 MB per query, so it is
+// memory-bound. Single queries therefore run on wasm SIMD kernels (wasm_scorer.ts; OpenBLAS
+// 0.3.21's sgemm with M=1 packs the whole item matrix and was 5x slower than even the float32
+// kernel) and, by default, scan int8 codes of the items first (32 MB): a per-item error bound
+// proves which items could still be in the top k, and only those (~20-70 of 250k) are rescored
+// in float32, so the answer is exactly the float32 scan's. Large batches go through the project
+// GEMM, where BLAS is at its best. This is the reference every ANN index is checked against and
+// the default for catalogues up to a few hundred thousand items.
 import { sgemm } from '../tensor/kernels.ts';
 import { TopKSelector } from './select.ts';
 import { int8Supported, WasmScorer, wasmScorerSupported } from './wasm_scorer.ts';
