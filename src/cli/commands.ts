@@ -8,6 +8,7 @@ import { graphBuildOptionHelp } from '../graph/index.ts';
 import { intArg, makeLogger, numArg, resolveConfig, UsageError, type GlobalOptions } from './main.ts';
 import { runData, runGraph, runSplit, type DataSource, type StageContext } from './pipeline_data.ts';
 import type { HgrecConfig } from './config.ts';
+import { runFeatures, runHgnn, runTwoTower } from './pipeline_models.ts';
 
 function ctxOf(cmd: Command, overrides?: (c: HgrecConfig) => void): StageContext {
   const g = cmd.optsWithGlobals() as GlobalOptions;
@@ -96,4 +97,59 @@ export function registerCommands(program: Command): void {
         if (f.windowDays !== undefined) c.graph.windowDays = f.windowDays;
       }));
     });
+
+  program.command('features')
+    .description('fit the item feature builder (TF-IDF → SVD text vectors, categorical one-hots, popularity stats) in <ws>/features')
+    .addOption(new Option('--text-dim <n>', 'text vector width after SVD (default 256)').argParser(intArg('--text-dim', 1)))
+    .action(async (f: { textDim?: number }, cmd: Command) => {
+      await runFeatures(ctxOf(cmd, (c) => { if (f.textDim) c.hgnn.textDim = f.textDim; }));
+    });
+
+  addHgnnOptions(program.command('train-hgnn')
+    .description('train the heterogeneous GraphSAGE on the co-listening graph; embeddings for every graph item in <ws>/hgnn'))
+    .action(async (f: HgnnFlags, cmd: Command) => { await runHgnn(ctxOf(cmd, applyHgnnFlags(f))); });
+
+  addTwoTowerOptions(program.command('train-2t')
+    .description('train the two-tower model (user tower + item tower) in <ws>/twotower'))
+    .action(async (f: TwoTowerFlags, cmd: Command) => { await runTwoTower(ctxOf(cmd, applyTwoTowerFlags(f))); });
+}
+
+export interface HgnnFlags { hgnnEpochs?: number; patience?: number; fanout?: number; balanced?: boolean; drop?: string }
+
+export function addHgnnOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--hgnn-epochs <n>', 'maximum HGNN epochs (default 50)').argParser(intArg('--hgnn-epochs', 1)))
+    .addOption(new Option('--patience <n>', 'early-stopping patience in epochs (default 10)').argParser(intArg('--patience', 1)))
+    .addOption(new Option('--fanout <n>', 'sampled neighbours per relation per layer (default 10)').argParser(intArg('--fanout', 1)))
+    .option('--no-balanced', 'ablation: train on all edges instead of the balanced multi-link sampler')
+    .option('--drop <relations>', 'ablation: comma-separated relations to drop, e.g. audiobook-audiobook');
+}
+
+export function applyHgnnFlags(f: HgnnFlags): (c: HgrecConfig) => void {
+  return (c) => {
+    if (f.hgnnEpochs) c.hgnn.epochs = f.hgnnEpochs;
+    if (f.patience) c.hgnn.patience = f.patience;
+    if (f.fanout) c.hgnn.fanout = f.fanout;
+    if (f.balanced === false) c.hgnn.balanced = false;
+    if (f.drop) c.hgnn.dropRelations = f.drop.split(',').map((x) => x.trim()).filter(Boolean);
+  };
+}
+
+export interface TwoTowerFlags { epochs2t?: number; weakSignals?: boolean; hgnn?: boolean; target?: string }
+
+export function addTwoTowerOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--epochs-2t <n>', 'two-tower epochs (default 10)').argParser(intArg('--epochs-2t', 1)))
+    .option('--no-weak-signals', 'ablation: user history from streams only (no follow/preview/intent-to-pay)')
+    .option('--no-hgnn', 'the plain "2T" baseline: no HGNN inputs on either tower')
+    .option('--target <type>', 'item type to recommend (default audiobook; e.g. podcast)');
+}
+
+export function applyTwoTowerFlags(f: TwoTowerFlags): (c: HgrecConfig) => void {
+  return (c) => {
+    if (f.epochs2t) c.twoTower.epochs = f.epochs2t;
+    if (f.weakSignals === false) c.twoTower.weakSignals = false;
+    if (f.hgnn === false) c.twoTower.useHgnn = false;
+    if (f.target) c.data.targetType = f.target;
+  };
 }
