@@ -1,6 +1,6 @@
 // Inference: embeddings for EVERY node of a graph, layer-wise over the whole graph (each node's
 // per-relation transform is computed once per layer, which is strictly less work than
-// per-batch neighbourhood sampling). Neighbourhoods: by default a deterministic uniform sample
+// per-batch neighbourhood sampling); destinations are aggregated in batches of rows. Neighbourhoods: by default a deterministic uniform sample
 // of `fanout` neighbours per relation per layer (the distribution the max-pool saw in
 // training; seeded, so the same model + graph always gives the same embeddings); fanout -1 =
 // every neighbour. Nodes without edges get messages of 0, i.e. their embedding comes from
@@ -29,6 +29,8 @@ export interface EmbedOptions {
   /** Scratch pool to reuse across calls (trainer / server); a fresh one otherwise. It is
    * releaseAll()-ed at the end, so it must hold no live buffers (e.g. reset the tape first). */
   pool?: BufferPool;
+  /** Destination rows aggregated per batch (bounds the message scratch). Default 16384. */
+  batchRows?: number;
 }
 
 /** Feature tables as constant tensors in the model's type order (validated against counts). */
@@ -79,7 +81,9 @@ export function embedAll(model: HgnnModel, graph: HeteroGraph, features: HgnnFea
     // seeds are every node in order, so positions = local ids; copy: views die on the next call
     csr.push(Array.from(gi, (g) => (g < 0 ? null : { indptr: sb.blocks[0].rel[g].indptr.slice(), indices: sb.blocks[0].rel[g].indices.slice() })));
   }
-  return layerwise(model, feats.map((f) => f.data), graph.numNodes, csr, opts.pool ?? new BufferPool());
+  const batchRows = opts.batchRows ?? 16384;
+  if (!Number.isInteger(batchRows) || batchRows < 1) throw new RangeError(`embedAll: batchRows must be an integer >= 1, got ${batchRows}`);
+  return layerwise(model, feats.map((f) => f.data), graph.numNodes, csr, opts.pool ?? new BufferPool(), batchRows);
 }
 
 /**
@@ -90,14 +94,16 @@ export function embedAll(model: HgnnModel, graph: HeteroGraph, features: HgnnFea
  * intermediates per relation alive). infer.test.ts checks it against HgnnModel.forward.
  */
 function layerwise(model: HgnnModel, feats: Float32Array[], counts: readonly number[], csr: (NeighbourCsr | null)[][],
-  pool: BufferPool): Float32Array[] {
+  pool: BufferPool, batchRows: number): Float32Array[] {
   const { arch } = model;
   const T = arch.types.length;
   const P = (name: string): Float32Array => model.params.get(name).data;
   const maxN = Math.max(1, ...counts);
   const widest = Math.max(arch.hidden, arch.out);
   try {
-    const scratch = pool.f32(maxN * widest), msg = pool.f32(maxN * widest), argmax = pool.i32(maxN * widest);
+    const chunk = Math.min(maxN, batchRows);
+    const scratch = pool.f32(maxN * widest), msg = pool.f32(chunk * widest), argmax = pool.i32(chunk * widest);
+    const ipChunk = pool.i32(chunk + 1);
     // layer-0 input: the features, or their per-type projection
     let h: Float32Array[] = feats;
     let D = arch.projDim > 0 ? arch.projDim : arch.inDims[0];
@@ -114,15 +120,20 @@ function layerwise(model: HgnnModel, feats: Float32Array[], counts: readonly num
         // max-pool message as in max_pool_message.ts: bare GEMM per source row, max, then bias + ReLU
         const t = scratch.subarray(0, ns * H);
         sgemm(false, false, ns, H, D, 1, h[r.srcType], D, P(`conv${l}.rel.${r.name}.W`), H, 0, t, H);
-        const m = msg.subarray(0, nd * H);
-        kernels.segmentMax(t, H, c.indptr, c.indices, m, argmax.subarray(0, nd * H));
         const acc = next[r.dstType], b = P(`conv${l}.rel.${r.name}.b`), ip = c.indptr;
-        for (let i = 0; i < nd; i++) {
-          if (ip[i + 1] === ip[i]) continue; // no neighbours: message 0
-          const q = i * H;
-          for (let j = 0; j < H; j++) {
-            const v = m[q + j] + b[j];
-            acc[q + j] += v > 0 ? v : 0;
+        // destinations in batches of `chunk` rows: bounded message / argmax scratch
+        for (let i0 = 0; i0 < nd; i0 += chunk) {
+          const n = Math.min(chunk, nd - i0), e0 = ip[i0];
+          for (let i = 0; i <= n; i++) ipChunk[i] = ip[i0 + i] - e0;
+          const m = msg.subarray(0, n * H);
+          kernels.segmentMax(t, H, ipChunk.subarray(0, n + 1), c.indices.subarray(e0, ip[i0 + n]), m, argmax.subarray(0, n * H));
+          for (let i = 0; i < n; i++) {
+            if (ipChunk[i + 1] === ipChunk[i]) continue; // no neighbours: message 0
+            const q = i * H, qa = (i0 + i) * H;
+            for (let j = 0; j < H; j++) {
+              const v = m[q + j] + b[j];
+              acc[qa + j] += v > 0 ? v : 0;
+            }
           }
         }
       });
