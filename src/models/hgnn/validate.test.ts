@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tinyHeteroGraph } from '../../testing/graphs.ts';
 import { makeValidationTask, validationMetrics } from './validate.ts';
+import { alignFeatures } from './align.ts';
 
 test('validation task: deterministic subset and negatives; HR@10 and hinge loss by hand', () => {
   const g = tinyHeteroGraph(); // audiobooks a0..a3, podcasts p0..p4
@@ -32,4 +33,14 @@ test('validation task: deterministic subset and negatives; HR@10 and hinge loss 
   assert.equal(validationMetrics([z[0], Float32Array.of(0, 1, -1, -1, -1)], 1, nine, 0.5).hr10, 1);
   const ten = { ...task, K: 10, rankNegatives: new Int32Array(20).fill(1) };
   assert.equal(validationMetrics([z[0], Float32Array.of(0, 1, -1, -1, -1)], 1, ten, 0.5).hr10, 0);
+});
+
+test('alignFeatures reorders rows into graph local-id order and names a missing item', () => {
+  const g = tinyHeteroGraph();
+  const a = { ids: ['a3', 'a2', 'a1', 'a0'], x: Float32Array.of(3, 30, 2, 20, 1, 10, 0, 0), dim: 2 };
+  const p = { ids: ['p4', 'p0', 'p1', 'p2', 'p3', 'extra'], x: Float32Array.of(4, 0, 1, 2, 3, 9), dim: 1 };
+  const f = alignFeatures(g, { audiobook: a, podcast: p });
+  assert.deepEqual(Array.from(f.audiobook.x), [0, 0, 1, 10, 2, 20, 3, 30]);
+  assert.deepEqual(Array.from(f.podcast.x), [0, 1, 2, 3, 4]);
+  assert.throws(() => alignFeatures(g, { audiobook: a, podcast: { ids: ['p0'], x: Float32Array.of(1), dim: 1 } }), /podcast item 'p1' \(graph node 1\) has no feature row/);
 });
