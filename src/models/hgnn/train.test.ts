@@ -188,3 +188,16 @@ test('ablation switches: single relation, dropped relation, unbalanced sampler',
   assert.equal(unb.history[0].batches, Math.ceil(396 / 16));
   await assert.rejects(trainHgnn({ graph, features, config: { fanout: 0 } }), /fanout must be an integer >= 1/);
 });
+
+test('early stopping: no validation improvement for `patience` epochs stops the run and keeps the best epoch', async () => {
+  const { graph, features } = planted(6);
+  // lr so small that float32 weights cannot move: every epoch scores exactly the same
+  const lines: string[] = [];
+  const res = await trainHgnn({ graph, features, seed: 2, log: (s) => lines.push(s), config: { hidden: 8, out: 4, epochs: 10, patience: 2, batch: 64, lr: 1e-12 } });
+  assert.equal(res.history.length, 3);
+  assert.equal(res.bestEpoch, 1);
+  assert.ok(res.stoppedEarly);
+  assert.deepEqual(res.history.map((h) => h.best), [true, false, false]);
+  assert.ok(lines.some((l) => /early stop: 2 epochs without improvement/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^hgnn: epoch 1\/10 loss [\d.]+ val_loss [\d.]+ val_hr10 [\d.]+ [\d.]+s \*best$/.test(l)), lines.join('\n'));
+});
