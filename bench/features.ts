@@ -62,7 +62,7 @@ for (let r = 0; r < repeats; r++) {
   base.push((performance.now() - t0) / 1000);
   t0 = performance.now();
   const c0 = process.cpuUsage();
-  last = TfidfSvdEncoder.fitTransform(texts, { dim, seed: r });
+  last = TfidfSvdEncoder.fitTransform(texts, { dim, seed: r, log: (m) => log(`    ${m}`) });
   fit.push((performance.now() - t0) / 1000);
   const c1 = process.cpuUsage(c0);
   cpu.push((c1.user + c1.system) / 1e6);

@@ -26,8 +26,11 @@ const cos = (x: Float32Array, D: number, i: number, j: number): number => {
 test('topic signal: two vocabularies separate by cosine after SVD; rows are unit length', () => {
   const texts = corpus(80, 1);
   const D = 8;
-  const { encoder, x, info } = TfidfSvdEncoder.fitTransform(texts, { dim: D, seed: 2 });
+  const lines: string[] = [];
+  const { encoder, x, info } = TfidfSvdEncoder.fitTransform(texts, { dim: D, seed: 2, log: (m) => lines.push(m) });
   assert.equal(encoder.dim, D);
+  assert.equal(lines.filter((l) => l.includes('SVD pass')).length, 6); // 2 + 2 × powerIters
+  assert.match(lines[lines.length - 1], /SVD pass 6\/6/);
   assert.equal(info.docs, 80);
   let within = 0, across = 0, nw = 0, na = 0;
   for (let i = 0; i < 80; i++) {

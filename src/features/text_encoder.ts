@@ -11,7 +11,7 @@ import { spmm, type Csr } from './csr.ts';
 import { Rng } from '../tensor/rng.ts';
 import type { ItemTextEncoder } from './encoder.ts';
 import { loadSafetensors, saveSafetensors } from '../tensor/safetensors.ts';
-import { csrOperator, randomizedSvd } from './svd.ts';
+import { csrOperator, randomizedSvd, type LinearOperator } from './svd.ts';
 import { fitTfidf, makeTfidfModel, tfidfConfig, tfidfTransform, type TfidfConfig, type TfidfModel } from './tfidf.ts';
 
 export interface TfidfSvdOptions {
@@ -30,6 +30,8 @@ export interface TfidfSvdOptions {
    * SVD time is linear in the documents used.
    */
   svdSampleDocs?: number;
+  /** progress lines (e.g. to stderr): after each phase and each SVD pass over the matrix */
+  log?: (message: string) => void;
 }
 
 /** Seconds spent in each fitting phase and the sizes involved. */
@@ -86,16 +88,28 @@ export class TfidfSvdEncoder implements ItemTextEncoder {
     if (!Number.isInteger(dim) || dim < 1) throw new Error(`TfidfSvdEncoder.fit: dim expected integer >= 1, got ${dim}`);
     if (texts.length === 0) throw new Error('TfidfSvdEncoder.fit: texts expected at least one document, got 0');
     const cfg = tfidfConfig(opts.tfidf);
+    const log = opts.log ?? ((): void => {});
     let t = now();
     const model = fitTfidf(texts, cfg);
     const vocabSeconds = now() - t;
+    log(`text encoder: vocabulary ${model.vocab.length} terms from ${texts.length} texts in ${vocabSeconds.toFixed(1)} s`);
     t = now();
     const csr = tfidfTransform(model, texts);
     const tfidfSeconds = now() - t;
+    log(`text encoder: TF-IDF ${csr.indices.length} non-zeros in ${tfidfSeconds.toFixed(1)} s`);
     t = now();
     const svdRows = opts.svdSampleDocs !== undefined && opts.svdSampleDocs < csr.rows
       ? sampleRows(csr, opts.svdSampleDocs, opts.seed ?? 0) : csr;
-    const svd = randomizedSvd(csrOperator(svdRows), dim, {
+    const op = csrOperator(svdRows);
+    const passes = 2 + 2 * (opts.powerIters ?? 2);
+    let pass = 0;
+    const t0 = t;
+    const logged: LinearOperator = {
+      rows: op.rows, cols: op.cols,
+      mul: (x, L, out) => { op.mul(x, L, out); log(`text encoder: SVD pass ${++pass}/${passes} (${(now() - t0).toFixed(1)} s)`); },
+      mulT: (y, L, out) => { op.mulT(y, L, out); log(`text encoder: SVD pass ${++pass}/${passes} (${(now() - t0).toFixed(1)} s)`); },
+    };
+    const svd = randomizedSvd(logged, dim, {
       oversample: opts.oversample ?? 10, powerIters: opts.powerIters ?? 2, seed: opts.seed ?? 0,
     });
     fixSigns(svd.v, model.vocab.length, dim);
