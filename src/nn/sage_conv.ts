@@ -81,18 +81,15 @@ export class SageConv {
       }
       remap[e] = u;
     }
-    let x: Tensor, idx: Int32Array;
+    let x = table;
     if (U >= FULL_TABLE_SHARE * V) {
       // nearly every row is used (full-graph inference): transform the table as it is
-      x = table;
-      idx = remap;
-      for (let e = 0; e < E; e++) idx[e] = uniq[remap[e]];
+      for (let e = 0; e < E; e++) remap[e] = uniq[remap[e]];
     } else {
       x = gather(tp, table, uniq.subarray(0, U)); // [U, D]
-      idx = remap;
     }
     // ReLU(xW + b) for each used row once, max over each neighbourhood: [Ndst, H]
-    return maxPoolMessage(tp, x, this.W, this.b, indptr, idx.subarray(0, E));
+    return maxPoolMessage(tp, x, this.W, this.b, indptr, remap.subarray(0, E));
   }
 }
 
