@@ -215,3 +215,19 @@ test('samplers work for any set of types (1 and 3 types)', () => {
   assert.equal(b1.size, 256);
   assert.equal(b1.blocks.blocks[0]!.rel.length, 1);
 });
+
+test('blocks.ts worked example holds exactly', async () => {
+  const { HeteroGraph } = await import('./hetero_graph.ts');
+  const g = HeteroGraph.fromEdgeLists({
+    nodeTypes: ['audiobook', 'podcast'], nodes: { audiobook: 2, podcast: 2 },
+    edges: { 'audiobook-audiobook': { a: Int32Array.of(0), b: Int32Array.of(1) },
+      'audiobook-podcast': { a: Int32Array.of(0), b: Int32Array.of(0) },
+      'podcast-podcast': { a: Int32Array.of(0), b: Int32Array.of(1) } },
+  });
+  const sb = new NeighbourSampler(g, { fanouts: [10] }).sample(Uint8Array.of(0, 1), Int32Array.of(0, 1));
+  assert.deepEqual(sb.nodes.map((l) => l.map((x) => [...x])), [[[0, 1], [1, 0]], [[0], [1]]]);
+  assert.deepEqual([...sb.blocks[0]!.numSrc], [2, 2]);
+  assert.deepEqual([...sb.blocks[0]!.numDst], [1, 1]);
+  assert.deepEqual(sb.blocks[0]!.rel.map((r) => [[...r.indptr], [...r.indices]]),
+    [[[0, 1], [1]], [[0, 0], []], [[0, 1], [1]], [[0, 1], [1]]]);
+});
