@@ -21,7 +21,7 @@ export interface Tiny {
 
 const cache = new Map<number, Promise<Tiny>>();
 
-/** A tiny trained model (5 clusters x 8 items per type, 120 users); different seeds give different vectors. */
+/** A tiny trained model (5 clusters x 8 items per type, 300 users); different seeds give different vectors. */
 export function tiny(seed = 3): Promise<Tiny> {
   let t = cache.get(seed);
   if (!t) cache.set(seed, t = make(seed));
@@ -29,12 +29,12 @@ export function tiny(seed = 3): Promise<Tiny> {
 }
 
 async function make(seed: number): Promise<Tiny> {
-  const p = plantedProblem({ clusters: 5, perCluster: 8, users: 120, hgnnDim: 8, textDim: 4, seed: 11 });
+  const p = plantedProblem({ clusters: 5, perCluster: 8, users: 300, hgnnDim: 8, textDim: 4, seed: 11 });
   const prefix = p.itemTypeNames.map((t) => t === 'audiobook' ? 'ab' : t === 'podcast' ? 'pod' : 'mus');
   const ids = Array.from(p.itemType, (t, i) => `${prefix[t]}${i}`);
   const model = await trainTwoTower({
     itemTypeNames: p.itemTypeNames, itemType: p.itemType, itemIds: ids, items: p.items, users: p.users, train: p.train, asOf: p.asOf,
-    hgnn: p.hgnn, config: { hidden: [32, 16], batchSize: 32, epochs: 6, lr: 3e-3, seed, threads: 1 }, progress: false,
+    hgnn: p.hgnn, config: { hidden: [64, 32], batchSize: 32, epochs: 12, lr: 3e-3, seed, threads: 1 }, progress: false,
   });
   const meta: ItemsMeta = { typeNames: p.itemTypeNames, type: Array.from(p.itemType), title: ids.map((id) => `Title of ${id}`) };
   return { p, ids, userIds: Array.from({ length: p.users.n }, (_, u) => `u${u}`), model, meta };
