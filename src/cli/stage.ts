@@ -65,6 +65,22 @@ export class StageMissingError extends Error {
   override name = 'StageMissingError';
 }
 
+function stageRecord(name: string, key: string, started: number, summary: Record<string, unknown>): StageRecord {
+  return {
+    format: 'hgrec-stage', version: 1, stage: name, key,
+    startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(),
+    seconds: (Date.now() - started) / 1000, summary,
+  };
+}
+
+/** The published outcome when its key equals `key` (and --force is off), else null. */
+function unchanged(opts: RunStageOptions, key: string, log: (m: string) => void): StageOutcome | null {
+  const prev = readStage(opts.ws, opts.name);
+  if (opts.force || !prev || prev.key !== key) return null;
+  log(`${opts.name}: inputs unchanged (key ${key}), skipped`);
+  return { skipped: true, record: prev, dir: join(opts.ws, opts.name) };
+}
+
 export interface RunStageOptions {
   ws: string;
   name: string;
@@ -93,11 +109,8 @@ export async function runStage(
   const { ws, name } = opts;
   const log = opts.log ?? (() => {});
   const key = stageKey({ stage: name, material: opts.material });
-  const prev = readStage(ws, name);
-  if (!opts.force && prev && prev.key === key) {
-    log(`${name}: inputs unchanged (key ${key}), skipped`);
-    return { skipped: true, record: prev, dir: join(ws, name) };
-  }
+  const skipped = unchanged(opts, key, log);
+  if (skipped) return skipped;
   const started = Date.now();
   const dir = newVersionDir(ws, name);
   let summary: Record<string, unknown>;
@@ -107,11 +120,7 @@ export async function runStage(
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-  const record: StageRecord = {
-    format: 'hgrec-stage', version: 1, stage: name, key,
-    startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(),
-    seconds: (Date.now() - started) / 1000, summary,
-  };
+  const record = stageRecord(name, key, started, summary);
   writeFileAtomic(join(dir, 'stage.json'), JSON.stringify(record, null, 2));
   publishVersion(ws, name, dir);
   log(`${name}: done in ${record.seconds.toFixed(1)} s`);
@@ -131,18 +140,11 @@ export async function runSelfPublishingStage(
   const { ws, name } = opts;
   const log = opts.log ?? (() => {});
   const key = stageKey({ stage: name, material: opts.material });
-  const prev = readStage(ws, name);
-  if (!opts.force && prev && prev.key === key) {
-    log(`${name}: inputs unchanged (key ${key}), skipped`);
-    return { skipped: true, record: prev, dir: join(ws, name) };
-  }
+  const skipped = unchanged(opts, key, log);
+  if (skipped) return skipped;
   const started = Date.now();
   const summary = await build();
-  const record: StageRecord = {
-    format: 'hgrec-stage', version: 1, stage: name, key,
-    startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(),
-    seconds: (Date.now() - started) / 1000, summary,
-  };
+  const record = stageRecord(name, key, started, summary);
   writeFileAtomic(join(ws, name, 'stage.json'), JSON.stringify(record, null, 2));
   log(`${name}: done in ${record.seconds.toFixed(1)} s`);
   return { skipped: false, record, dir: join(ws, name) };
