@@ -73,7 +73,7 @@ function build() {
   mkdirSync(dirname(out), { recursive: true });
   const r = run(process.env.CXX ?? 'c++', ['-O3', '-std=c++17', '-shared', '-fPIC', '-DNAPI_VERSION=8',
     '-DNAPI_DISABLE_CPP_EXCEPTIONS', `-I${join(ndir, 'include', 'node')}`, `-I${api}`, `-I${dirname(cblas)}`,
-    'hgrec_native.cc', '-o', out, '-lopenblas']);
+    'hgrec_native.cc', '-o', out, '-pthread', '-lopenblas']);
   if (r.ok) return null;
   reasons.push(`c++: ${r.why}`);
   return reasons.join('; ');

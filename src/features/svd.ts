@@ -2,7 +2,7 @@
 //   Y = A Ω (Ω Gaussian [C, L], L = k + oversample), q power iterations with
 //   re-orthonormalisation (Z = orth(Aᵀ Q); Q = orth(A Z)), then B = Qᵀ A and the small SVD of
 //   B through the eigen-decomposition of B Bᵀ ([L, L], float64).
-// The big products A·X / Aᵀ·X are the operator's (sparse loops for CSR); every dense product
+// The big products A·X / Aᵀ·X are the operator's (tensor/kernels spmm for CSR); every dense product
 // goes through the project GEMM. orth() is Gram-eigen orthonormalisation done twice
 // (Q = Y W Λ^{-1/2}; the second pass repairs what float32 Grams lose), which keeps the tall
 // work in GEMM instead of a Householder QR over millions of rows.
@@ -26,8 +26,9 @@ export interface LinearOperator {
 }
 
 /**
- * The operator of a CSR matrix (sparse loops). Keeps Aᵀ in CSR form too (one extra copy of
- * the non-zeros) so both products are row-gathers.
+ * The operator of a CSR matrix (tensor/kernels spmm: C addon or TypeScript twin). Keeps Aᵀ in
+ * CSR form too (one extra copy of the non-zeros, built on the first mulT) so both products are
+ * row-gathers, which are ≈2.5× faster than the scatter form (kernels.spmmT) on the addon.
  */
 export function csrOperator(a: Csr): LinearOperator {
   let at: Csr | null = null;

@@ -138,3 +138,99 @@ test('kernel wrappers reject bad arguments, naming them', () => {
   assert.throws(() => k.adamStep(f(3), f(2), f(3), f(3), 1, 0.9, 0.99, 1e-8, 0), /adamStep: g must have length 3 \(params\), got 2/);
   assert.throws(() => k.setThreads(0), /setThreads: n must be an integer >= 1, got 0/);
 });
+
+/** Random CSR [rows, cols] with about `density` of the entries set; some rows / columns stay empty. */
+function randCsr(rows: number, cols: number, density: number, rng: Rng) {
+  const indptr = new Int32Array(rows + 1);
+  const idx: number[] = [], val: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    if (rng.int(5) !== 0) { // every fifth row (on average) is empty
+      for (let j = 0; j < cols; j++) if (j % 7 !== 3 && rng.float() < density) { idx.push(j); val.push(rng.normal()); }
+    }
+    indptr[i + 1] = idx.length;
+  }
+  return { indptr, indices: Int32Array.from(idx), values: Float32Array.from(val) };
+}
+
+/** Dense reference of A @ B (transpose=false) or Aᵀ @ B, in float64. */
+function denseProduct(a: ReturnType<typeof randCsr>, rows: number, cols: number, B: Float32Array, D: number,
+  transpose: boolean): Float64Array {
+  const out = new Float64Array((transpose ? cols : rows) * D);
+  for (let i = 0; i < rows; i++) {
+    for (let k = a.indptr[i]; k < a.indptr[i + 1]; k++) {
+      const c = a.indices[k], v = a.values[k];
+      for (let j = 0; j < D; j++) {
+        if (transpose) out[c * D + j] += v * B[i * D + j];
+        else out[i * D + j] += v * B[c * D + j];
+      }
+    }
+  }
+  return out;
+}
+
+// [rows, cols, D, density]: 1x1, empty rows/cols, D not a multiple of 4/8/16, long rows (unrolled paths)
+const csrShapes: [number, number, number, number][] = [
+  [1, 1, 1, 1], [1, 1, 3, 1], [5, 9, 1, 0.5], [7, 4, 13, 0.6], [33, 65, 17, 0.3], [2, 300, 266, 0.5], [120, 40, 31, 0.2],
+  [6, 8, 5, 0],
+];
+
+test('spmm / spmmT: addon (1 and 2 threads) equals the TypeScript twins and a dense product', { skip }, () => {
+  const rng = new Rng(21);
+  for (const [rows, cols, D, density] of csrShapes) {
+    const a = randCsr(rows, cols, density, rng);
+    const B = rand(cols * D, rng), Y = rand(rows * D, rng);
+    const tol = 1e-5 * Math.sqrt(cols + rows);
+    const ref = new Float32Array(rows * D).fill(NaN);
+    tsk.spmmTs(a.indptr, a.indices, a.values, B, D, ref);
+    assertClose(ref, denseProduct(a, rows, cols, B, D, false), tol, `spmmTs ${rows}x${cols} D=${D}`);
+    const refT = new Float32Array(cols * D).fill(NaN);
+    tsk.spmmTTs(a.indptr, a.indices, a.values, cols, Y, D, refT);
+    assertClose(refT, denseProduct(a, rows, cols, Y, D, true), tol, `spmmTTs ${rows}x${cols} D=${D}`);
+    for (const threads of [1, 2, 3]) {
+      const o = new Float32Array(rows * D).fill(NaN); // NaN: every output element must be written
+      addon!.spmm(a.indptr, a.indices, a.values, B, D, o, threads);
+      assertClose(o, ref, tol, `spmm ${rows}x${cols} D=${D} threads=${threads}`);
+      const oT = new Float32Array(cols * D).fill(NaN);
+      addon!.spmmT(a.indptr, a.indices, a.values, cols, Y, D, oT, threads);
+      assertClose(oT, refT, tol, `spmmT ${rows}x${cols} D=${D} threads=${threads}`);
+    }
+  }
+});
+
+test(`spmm / spmmT wrappers (${k.backend()}): hand-computed product, transposed CSR equals scatter, bad arguments`, () => {
+  // A: [3, 2] = [[1, 0], [0, 0], [2, -1]] (row 1 empty), B: [2, 3]
+  const indptr = new Int32Array([0, 1, 1, 3]), indices = new Int32Array([0, 0, 1]), values = new Float32Array([1, 2, -1]);
+  const B = new Float32Array([1, 2, 3, 4, 5, 6]);
+  const out = new Float32Array(9).fill(NaN);
+  k.spmm(indptr, indices, values, B, 3, out);
+  assert.deepEqual(Array.from(out), [1, 2, 3, 0, 0, 0, -2, -1, 0]);
+  const Y = new Float32Array([1, 1, 5, 5, 2, 3]); // [3, 2]
+  const outT = new Float32Array(4).fill(NaN);
+  k.spmmT(indptr, indices, values, 2, Y, 2, outT);
+  assert.deepEqual(Array.from(outT), [5, 7, -2, -3]); // Aᵀ: [[1, 0, 2], [0, 0, -1]]
+  // the same through spmm on Aᵀ in CSR form (what csrOperator does), large enough to run threaded
+  const rng = new Rng(3);
+  const big = randCsr(300, 200, 0.2, rng);
+  const D = 37;
+  const Yb = rand(300 * D, rng);
+  const tIndptr = new Int32Array(201), tIdx = new Int32Array(big.indices.length), tVal = new Float32Array(big.values.length);
+  for (const c of big.indices) tIndptr[c + 1]++;
+  for (let c = 0; c < 200; c++) tIndptr[c + 1] += tIndptr[c];
+  const next = tIndptr.slice(0, 200);
+  for (let i = 0; i < 300; i++) {
+    for (let e = big.indptr[i]; e < big.indptr[i + 1]; e++) { const p = next[big.indices[e]]++; tIdx[p] = i; tVal[p] = big.values[e]; }
+  }
+  const scatter = new Float32Array(200 * D), gather = new Float32Array(200 * D);
+  k.spmmT(big.indptr, big.indices, big.values, 200, Yb, D, scatter);
+  k.spmm(tIndptr, tIdx, tVal, Yb, D, gather);
+  assertClose(gather, scatter, 1e-4, 'spmm(Aᵀ) vs spmmT');
+  const f = (n: number) => new Float32Array(n);
+  assert.throws(() => k.spmm(indptr, indices, values, f(5), 3, f(9)), /spmm: indices\[2\] = 1 out of range \[0, 1\)/);
+  assert.throws(() => k.spmm(indptr, indices, values, B, 3, f(8)), /spmm: out too short: \[3,3\] needs 9 elements, got 8/);
+  assert.throws(() => k.spmm(indptr, indices, values.subarray(1), B, 3, f(9)), /spmm: values must have the length of indices \(3\), got 2/);
+  assert.throws(() => k.spmm(new Int32Array([0, 2, 1, 3]), indices, values, B, 3, f(9)), /spmm: offsets must be non-decreasing/);
+  assert.throws(() => k.spmm(indptr, indices, values, [1] as unknown as Float32Array, 3, f(9)), /spmm: B must be a Float32Array, got Array/);
+  assert.throws(() => k.spmmT(indptr, indices, values, 1, Y, 2, f(4)), /spmmT: indices\[2\] = 1 out of range \[0, 1\)/);
+  assert.throws(() => k.spmmT(indptr, indices, values, 2, f(5), 2, f(4)), /spmmT: Y too short: \[3,2\] needs 6 elements, got 5/);
+  assert.throws(() => k.setSparseThreads(0), /setSparseThreads: n must be an integer >= 1, got 0/);
+});

@@ -3,6 +3,7 @@
 // C side stays thin and both backends see exactly the same (valid) arguments.
 import { loadNative, type NativeKernels } from './native.ts';
 import * as ts from './kernels_ts.ts';
+import { availableParallelism } from 'node:os';
 
 /** Which kernel implementation is active. */
 export type Backend = 'addon' | 'ts';
@@ -215,4 +216,67 @@ export function softmaxRows(x: Float32Array, C: number, out: Float32Array, lse: 
   if (C === 0) { lse.fill(-Infinity); return; }
   if (native) native.softmaxRows(x, C, out, lse);
   else ts.softmaxRowsTs(x, C, out, lse);
+}
+
+let sparseThreads = Math.max(1, Math.min(2, availableParallelism()));
+
+/** Threads the addon's sparse × dense kernels split their work over (default min(2, cores)). n >= 1. */
+export function setSparseThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setSparseThreads: n must be an integer >= 1, got ${n}`);
+  sparseThreads = n;
+}
+
+/** Current thread count of the sparse × dense kernels (the TypeScript twins always run on one). */
+export function getSparseThreads(): number {
+  return sparseThreads;
+}
+
+/** Work (non-zeros × D) below which one thread is used: starting threads costs more than it saves. */
+const SPARSE_PARALLEL_MIN = 1 << 18;
+
+/** Validates a CSR triple against `cols` columns; returns the row count. */
+function checkCsrArgs(op: string, indptr: Int32Array, indices: Int32Array, values: Float32Array, cols: number): number {
+  checkI32(op, 'indptr', indptr); checkI32(op, 'indices', indices); checkF32(op, 'values', values);
+  if (values.length !== indices.length) {
+    throw new RangeError(`${op}: values must have the length of indices (${indices.length}), got ${values.length}`);
+  }
+  checkOffsets(op, indptr, indices.length);
+  checkIndices(op, 'indices', indices, cols);
+  return indptr.length - 1;
+}
+
+/**
+ * CSR sparse × dense product out = A @ B. A: [rows, cols] in CSR (indptr [rows+1], indices and
+ * values [nnz]), B: [cols, D] row-major -> out: [rows, D] (overwritten). cols = B.length / D.
+ * The addon accumulates in float32 over `getSparseThreads()` row ranges; the TypeScript twin in float64.
+ * @example spmm(a.indptr, a.indices, a.values, b, 64, new Float32Array(a.rows * 64))
+ */
+export function spmm(indptr: Int32Array, indices: Int32Array, values: Float32Array, B: Float32Array, D: number,
+  out: Float32Array): void {
+  const op = 'spmm';
+  checkF32(op, 'B', B); checkF32(op, 'out', out); checkDim(op, 'D', D);
+  const cols = D === 0 ? Infinity : Math.floor(B.length / D);
+  const rows = checkCsrArgs(op, indptr, indices, values, cols);
+  checkLen(op, 'out', out, rows * D, `[${rows},${D}]`);
+  if (rows === 0 || D === 0) return;
+  if (native) native.spmm(indptr, indices, values, B, D, out, indices.length * D < SPARSE_PARALLEL_MIN ? 1 : sparseThreads);
+  else ts.spmmTs(indptr, indices, values, B, D, out);
+}
+
+/**
+ * Transposed CSR product out = Aᵀ @ Y in scatter form (no copy of A). A: [rows, cols] CSR,
+ * Y: [rows, D] -> out: [cols, D] (overwritten). When Aᵀ is used more than once,
+ * spmm over a cached transposed CSR is faster (gather form).
+ */
+export function spmmT(indptr: Int32Array, indices: Int32Array, values: Float32Array, cols: number, Y: Float32Array,
+  D: number, out: Float32Array): void {
+  const op = 'spmmT';
+  checkF32(op, 'Y', Y); checkF32(op, 'out', out); checkDim(op, 'D', D); checkDim(op, 'cols', cols);
+  const rows = checkCsrArgs(op, indptr, indices, values, cols);
+  checkLen(op, 'Y', Y, rows * D, `[${rows},${D}]`);
+  checkLen(op, 'out', out, cols * D, `[${cols},${D}]`);
+  if (cols === 0 || D === 0) return;
+  if (native) {
+    native.spmmT(indptr, indices, values, cols, Y, D, out, indices.length * D < SPARSE_PARALLEL_MIN ? 1 : sparseThreads);
+  } else ts.spmmTTs(indptr, indices, values, cols, Y, D, out);
 }

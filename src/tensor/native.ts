@@ -27,6 +27,14 @@ export interface NativeKernels {
   adamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array,
     lrT: number, b1: number, b2: number, epsT: number, wd: number): void;
   softmaxRows(x: Float32Array, C: number, out: Float32Array, lse: Float64Array): void;
+  // void spmm(const int32 indptr[rows+1], const int32 indices[nnz], const float values[nnz],
+  //           const float B[cols*D], size_t D, float out[rows*D], int threads)   out = A·B
+  spmm(indptr: Int32Array, indices: Int32Array, values: Float32Array, B: Float32Array, D: number,
+    out: Float32Array, threads: number): void;
+  // void spmmT(const int32 indptr[rows+1], const int32 indices[nnz], const float values[nnz], int32 cols,
+  //            const float Y[rows*D], size_t D, float out[cols*D], int threads)   out = Aᵀ·Y (scatter)
+  spmmT(indptr: Int32Array, indices: Int32Array, values: Float32Array, cols: number, Y: Float32Array, D: number,
+    out: Float32Array, threads: number): void;
 }
 
 /** Path of the built addon (src/tensor -> native/build/Release); HGREC_ADDON_PATH overrides it (tests). */
