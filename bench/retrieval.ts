@@ -17,6 +17,7 @@ import { ExactTopK } from '../src/retrieval/exact.ts';
 import { naiveTopK } from '../src/retrieval/naive.ts';
 import { backend, setThreads, sgemm } from '../src/tensor/kernels.ts';
 import { Rng } from '../src/tensor/rng.ts';
+import { TwoTowerNet } from '../src/models/twotower/index.ts';
 
 const PYTORCH = { tower_p50_ms: 0.13, tower_p99_ms: 0.22, exact_p50_ms: [3.7, 3.9], exact_p99_ms: [7, 8] };
 const TARGETS = { tower_p99_ms: 0.3, exact: 'no slower than PyTorch mv+topk', ann_p99_ms: 1, ann_recall10: 0.95 };
@@ -89,30 +90,19 @@ function latency(fn: (i: number) => void, reps: number, warm = 20): { p50: numbe
   return { p50: median(p50s), p99: median(p99s), cpu50: median(cpus) };
 }
 
-// ---- user tower (stand-in) ----------------------------------------------------------------
+// ---- user tower ----------------------------------------------------------------------------
 /**
- * STAND-IN for the two-tower user tower until src/models/twotower provides it: a 3-layer MLP
- * 336 (2x128 + 64 + 16) -> 512 -> 256 -> 128 with ReLU, random weights, batch 1, built
- * directly on sgemm with preallocated buffers. Replace the body with the real tower forward.
+ * The real two-tower user tower (src/models/twotower TwoTowerNet.userInfer1): 320 dense inputs
+ * (2x128 HGNN means + 64 taste) + a 16-d country embedding (= 336) -> 512 -> 256 -> 128, ReLU
+ * between, batch 1, tapeless (sgemm into preallocated buffers). Random weights; inputs vary.
  */
 function timeUserTower(rng: Rng): { p50: number; p99: number; cpu50: number } {
-  const dims = [2 * 128 + 64 + 16, 512, 256, 128];
-  const W = dims.slice(1).map((h, l) => new Float32Array(dims[l] * h).map(() => rng.normal() / Math.sqrt(dims[l])));
-  const b = dims.slice(1).map((h) => new Float32Array(h).map(() => 0.01 * rng.normal()));
-  const acts = dims.map((h) => new Float32Array(h));
-  const inputs = Array.from({ length: 64 }, () => new Float32Array(dims[0]).map(() => rng.normal()));
-  const forward = (x: Float32Array): Float32Array => {
-    acts[0].set(x);
-    for (let l = 0; l < 3; l++) {
-      const out = acts[l + 1], h = dims[l + 1];
-      out.set(b[l]);
-      // out[1, H] = act[1, Din] @ W[Din, H] + b
-      sgemm(false, false, 1, h, dims[l], 1, acts[l], dims[l], W[l], h, 1, out, h);
-      if (l < 2) for (let j = 0; j < h; j++) out[j] = out[j] > 0 ? out[j] : 0;
-    }
-    return acts[3];
-  };
-  return latency((i) => forward(inputs[i % inputs.length]), 1000, 200);
+  const net = new TwoTowerNet({ userDense: 2 * 128 + 64, countryVocab: 200, countryDim: 16, itemDense: 128 + 384,
+    languageVocab: 50, languageDim: 8, genreVocab: 100, genreDim: 8, hidden: [512, 256, 128] }, 7);
+  const inputs = Array.from({ length: 64 }, () => new Float32Array(2 * 128 + 64).map(() => rng.normal()));
+  const out = new Float32Array(128);
+  log('user tower: the real TwoTowerNet.userInfer1 (src/models/twotower), not a stand-in');
+  return latency((i) => net.userInfer1(inputs[i % inputs.length], i % 200, out), 1000, 200);
 }
 
 function main(): void {
