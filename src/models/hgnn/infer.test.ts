@@ -7,12 +7,12 @@ import { relationIndex } from './batch.ts';
 import { embedAll, embedFeaturesOnly, featureTensors } from './infer.ts';
 import { HgnnModel, hgnnArch } from './model.ts';
 
-function setup(dims: number[]) {
+function setup(dims: number[], out = 5) {
   const graph = syntheticHeteroGraph({ counts: { audiobook: 30, podcast: 300 }, edges: { 'audiobook-audiobook': 40, 'audiobook-podcast': 120, 'podcast-podcast': 200 }, seed: 2 });
   const rng = new Rng(8);
   const features = Object.fromEntries(graph.nodeTypes.map((ty, t) => [ty, { x: Float32Array.from({ length: graph.numNodes[t] * dims[t] }, () => rng.normal()), dim: dims[t] }]));
   const rels = graph.directed.map((d) => ({ name: d.name, srcType: d.srcType, dstType: d.dstType }));
-  const model = new HgnnModel(hgnnArch(graph.nodeTypes, dims, rels, { hidden: 8, out: 5 }), 3);
+  const model = new HgnnModel(hgnnArch(graph.nodeTypes, dims, rels, { hidden: 8, out }), 3);
   for (const n of model.params.names()) if (n.endsWith('.b')) model.params.get(n).data.forEach((_, i, a) => { a[i] = 0.1 * rng.normal(); });
   return { graph, features, model };
 }
@@ -53,4 +53,22 @@ test('embedAll: deterministic for a fixed seed, sampled neighbourhoods differ fr
     }
   }
   assert.fail('fixture should contain an isolated node');
+});
+
+test('embedAll: the WebAssembly kernel path (widths % 4 == 0) equals the tape forward bit for bit, the addon path to rounding', () => {
+  const { graph, features, model } = setup([6, 6], 8);
+  for (const fanout of [3, -1]) {
+    const fast = embedAll(model, graph, features, { fanout, seed: 9 });
+    const slow = embedAll(model, graph, features, { fanout, seed: 9, wasm: false, batchRows: 11 });
+    // the addon path adds max + b to the accumulator in float64 (one rounding), the tape and
+    // the wasm kernel round max + b to float32 first
+    for (let t = 0; t < 2; t++) assertClose(fast[t], slow[t], 1e-6, `fanout ${fanout} type ${t}`);
+  }
+  const full = embedAll(model, graph, features, { fanout: -1 });
+  const gi = relationIndex(model.arch, graph);
+  const all = graph.numNodes.map((n) => Int32Array.from({ length: n }, (_, i) => i));
+  const csr = Array.from(gi, (g) => ({ indptr: graph.directed[g].indptr, indices: graph.directed[g].indices }));
+  const tp = new Tape(new BufferPool(), { grad: false });
+  const ref = model.forward(tp, featureTensors(model, features, graph.numNodes), [all, all, all], [csr, csr]);
+  assert.deepEqual(full, [ref.data.slice(0, 30 * 8), ref.data.slice(30 * 8)]);
 });

@@ -8,6 +8,7 @@
 import { NeighbourSampler, type HeteroGraph } from '../../graph/index.ts';
 import type { NeighbourCsr } from '../../nn/sage_conv.ts';
 import { BufferPool, Tape, Tensor, kernels, sgemm } from '../../tensor/index.ts';
+import { arenaBytes, wasmArena, type WasmArena } from '../../nn/segment_max_wasm.ts';
 import { relationIndex } from './batch.ts';
 import type { HgnnModel } from './model.ts';
 
@@ -31,6 +32,8 @@ export interface EmbedOptions {
   pool?: BufferPool;
   /** Destination rows aggregated per batch (bounds the message scratch). Default 16384. */
   batchRows?: number;
+  /** Use the WebAssembly SIMD max-pool kernels when available (default true); false = addon only. */
+  wasm?: boolean;
 }
 
 /** Feature tables as constant tensors in the model's type order (validated against counts). */
@@ -83,6 +86,10 @@ export function embedAll(model: HgnnModel, graph: HeteroGraph, features: HgnnFea
   }
   const batchRows = opts.batchRows ?? 16384;
   if (!Number.isInteger(batchRows) || batchRows < 1) throw new RangeError(`embedAll: batchRows must be an integer >= 1, got ${batchRows}`);
+  const arena = wasmArena();
+  if (arena && opts.wasm !== false && model.arch.hidden % 4 === 0 && model.arch.out % 4 === 0) {
+    return layerwiseWasm(model, arena, feats.map((f) => f.data), graph.numNodes, csr, opts.pool ?? new BufferPool());
+  }
   return layerwise(model, feats.map((f) => f.data), graph.numNodes, csr, opts.pool ?? new BufferPool(), batchRows);
 }
 
@@ -156,6 +163,87 @@ function layerwise(model: HgnnModel, feats: Float32Array[], counts: readonly num
   } finally {
     pool.releaseAll();
   }
+}
+
+/**
+ * layerwise() on the WebAssembly SIMD kernels (segment_max_wasm.ts): every per-layer buffer
+ * lives in one arena; the per-relation transform is ONE GEMM into a reused scratch, then one
+ * sweep does max + bias + ReLU + accumulation (no arg-max, no message buffer, no separate
+ * element-wise passes). Bit-identical to layerwise() (infer.test.ts).
+ */
+function layerwiseWasm(model: HgnnModel, A: WasmArena, feats: Float32Array[], counts: readonly number[],
+  csr: (NeighbourCsr | null)[][], pool: BufferPool): Float32Array[] {
+  const { arch } = model;
+  const P = (name: string): Float32Array => model.params.get(name).data;
+  const maxN = Math.max(1, ...counts), total = counts.reduce((a, b) => a + b, 0);
+  const widest = Math.max(arch.hidden, arch.out);
+  let maxE = 1, maxD = 1;
+  for (const layer of csr) for (const c of layer) if (c) maxE = Math.max(maxE, c.indices.length);
+  for (const r of arch.relations) maxD = Math.max(maxD, counts[r.dstType] + 1);
+  try {
+    // layer-0 input: the features, or their per-type projection (JS pool; read by the GEMM only)
+    let h: Float32Array[] = feats;
+    let D = arch.projDim > 0 ? arch.projDim : arch.inDims[0];
+    if (arch.projDim > 0) {
+      h = arch.types.map((ty, t) => affine(pool.f32(counts[t] * D), feats[t], counts[t], arch.inDims[t], D, P(`proj.${ty}.W`), P(`proj.${ty}.b`)));
+    }
+    A.reset(arenaBytes(maxN * widest, total * arch.hidden, total * arch.out, maxE, maxD, widest) + 16 * (2 * counts.length + 4));
+    const [pt, scratch] = A.f32(maxN * widest);
+    const [pIdx, vIdx] = A.i32(maxE), [pPtr, vPtr] = A.i32(maxD), [pB, vB] = A.f32(widest);
+    for (let l = 0; l < arch.layers; l++) {
+      const H = l === arch.layers - 1 ? arch.out : arch.hidden;
+      const next = arch.types.map((ty, t) => {
+        const [p, v] = A.f32(counts[t] * H);
+        sgemm(false, false, counts[t], H, D, 1, h[t], D, P(`conv${l}.self.${ty}.W`), H, 0, v, H);
+        vB.set(P(`conv${l}.self.${ty}.b`));
+        A.addBias(p, counts[t], 4 * H, pB, 4 * H);
+        return { p, v };
+      });
+      arch.relations.forEach((r, k) => {
+        const c = csr[l][k];
+        if (!c || c.indices.length === 0) return;
+        const ns = counts[r.srcType], nd = counts[r.dstType];
+        sgemm(false, false, ns, H, D, 1, h[r.srcType], D, P(`conv${l}.rel.${r.name}.W`), H, 0, scratch, H); // [ns, H]
+        if (c.indptr.length < nd + 1 || c.indptr[nd] !== c.indices.length) {
+          throw new RangeError(`embedAll: csr of ${r.name} (layer ${l}) must have indptr [${nd + 1}] ending at its ${c.indices.length} indices`);
+        }
+        checkRows(c.indices, ns, r.name);
+        vIdx.set(c.indices);
+        vPtr.set(c.indptr.subarray(0, nd + 1));
+        vB.set(P(`conv${l}.rel.${r.name}.b`));
+        A.maxAcc(pt, 4 * H, pIdx, pPtr, nd, pB, next[r.dstType].p, 4 * H, 4 * H); // next += relu(max + b)
+      });
+      if (l < arch.layers - 1) for (let t = 0; t < next.length; t++) A.relu(next[t].p, 4 * counts[t] * H);
+      h = next.map((x) => x.v);
+      D = H;
+    }
+    return h.map((a, t) => l2Rows(a, counts[t], D));
+  } finally {
+    pool.releaseAll();
+  }
+}
+
+// The wasm kernel reads t[idx[e]] unchecked: every index must be a source row.
+function checkRows(idx: Int32Array, n: number, rel: string): void {
+  let bad = 0;
+  for (let e = 0; e < idx.length; e++) bad |= (idx[e] < 0 ? 1 : 0) | (idx[e] >= n ? 1 : 0);
+  if (bad) {
+    const e = idx.findIndex((v) => v < 0 || v >= n);
+    throw new RangeError(`embedAll: ${rel} neighbour index [${e}] = ${idx[e]} out of range [0, ${n})`);
+  }
+}
+
+// Row-wise L2 normalisation into a fresh array (as the l2Normalize op: x * (1 / max(||x||, 1e-12))).
+function l2Rows(a: Float32Array, N: number, D: number): Float32Array {
+  const out = new Float32Array(N * D);
+  for (let n = 0; n < N; n++) {
+    const r = n * D;
+    let s = 0;
+    for (let j = 0; j < D; j++) s += a[r + j] * a[r + j];
+    const inv = 1 / Math.max(Math.sqrt(s), 1e-12);
+    for (let j = 0; j < D; j++) out[r + j] = a[r + j] * inv;
+  }
+  return out;
 }
 
 // out = x W + b (GEMM then a bias pass, like matmul + biasAdd). x: [N, D], W: [D, H] -> out: [N, H]
