@@ -1,10 +1,11 @@
-// A fused dense layer for the towers' hot path: y = act(sum_k x_k @ W_k + b), one tape node.
-// Composes the sgemm kernel only; it replaces matmul + add + biasAdd + relu (four nodes, three
-// extra [B, H] passes in JS and three pooled buffers per layer), which were ~40% of a training
-// step at the benchmark sizes. Gradients: gW_k += x_k^T g', gb += 1^T g', gx_k += g' W_k^T
+// A fused dense layer with SEVERAL inputs: y = act(sum_k x_k @ W_k + b), one tape node. The
+// towers' first layer is [dense | embeddings] @ W0; splitting W0 by rows lets the large constant
+// dense part skip its input gradient (which core `linear` on the concatenation would compute:
+// ~24% more GEMM work per step at the benchmark sizes). Composes the sgemm kernel only; it
+// replaces matmul x2 + add + biasAdd + relu (five nodes, extra [B, H] passes and buffers). Gradients: gW_k += x_k^T g', gb += 1^T g', gx_k += g' W_k^T
 // (only for inputs that require grad), g' = g * (y > 0) with the ReLU. Gradchecked in
 // fused_linear.test.ts against the unfused composition.
-// Candidate for src/tensor/ops once its owner agrees (see the final report of issue 6).
+// Candidate for src/tensor/ops (as a multi-input form of `linear`) once its owner agrees.
 import { Tape, Tensor, sgemm } from '../../tensor/index.ts';
 
 /** Row of ones for bias gradients via sgemm (grown on demand). */

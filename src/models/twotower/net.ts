@@ -5,7 +5,7 @@
 // Tower: x -> Linear(D, h0) -> ReLU -> ... -> Linear(h_{L-2}, h_{L-1}), no ReLU on the last.
 // Parameter names: {user,item}.{0,1,..}.{W,b}, emb.country, emb.language, emb.genre.
 import { Linear } from '../../nn/index.ts';
-import { ParamStore, Rng, Tape, Tensor, concat, gather, init, kernels, sgemm } from '../../tensor/index.ts';
+import { ParamStore, Rng, Tape, Tensor, concat, gather, init, kernels, linear, sgemm } from '../../tensor/index.ts';
 import { fusedLinear } from './fused_linear.ts';
 
 /** Sizes of the network (see config.ts for the model-level settings). */
@@ -51,7 +51,10 @@ class Tower {
     return this.layers[this.layers.length - 1].outDim;
   }
 
-  /** dense: [B, Dd] (constant), emb: [B, De] or null -> [B, H]. One fused node per layer. */
+  /**
+   * dense: [B, Dd] (constant), emb: [B, De] or null -> [B, H]. One tape node per layer: the
+   * two-input first layer is fusedLinear (no gradient for the dense part), the others core linear.
+   */
   forward(tp: Tape, dense: Tensor, emb: Tensor | null): Tensor {
     const L = this.layers.length;
     const xs: Tensor[] = [], Ws: Tensor[] = [];
@@ -59,7 +62,7 @@ class Tower {
     if (emb && this.We) { xs.push(emb); Ws.push(this.We); }
     if (xs.length === 0) throw new Error(`Tower(${this.name}).forward: no inputs`);
     let h = fusedLinear(tp, xs, Ws, this.layers[0].b, L > 1);
-    for (let i = 1; i < L; i++) h = fusedLinear(tp, [h], [this.layers[i].W], this.layers[i].b, i < L - 1);
+    for (let i = 1; i < L; i++) h = linear(tp, h, this.layers[i].W, this.layers[i].b, { relu: i < L - 1 });
     return h;
   }
 
