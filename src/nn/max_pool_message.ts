@@ -7,6 +7,7 @@
 // function's: it reaches the arg-max row of each (dst, column) when that message is > 0.
 // Checked against the literal composition relu -> biasAdd -> matmul -> segmentMax in tests.
 import { Tape, Tensor, kernels, sgemm } from '../tensor/index.ts';
+import { arenaBytes, wasmArena } from './segment_max_wasm.ts';
 
 /**
  * x: [U, D] (rows already unique), W: [D, H], b: [H], indptr: [Ndst + 1], idx: [E] rows of x
@@ -20,19 +21,35 @@ export function maxPoolMessage(tp: Tape, x: Tensor, W: Tensor, b: Tensor, indptr
   const U = x.shape[0], D = x.shape[1], H = W.shape[1];
   if (b.shape.length !== 1 || b.shape[0] !== H) throw new RangeError(`maxPoolMessage: b must be [${H}], got [${b.shape.join(', ')}]`);
   const S = indptr.length - 1;
-  const t = tp.pool.f32(U * H); // x W, each row once
-  sgemm(false, false, U, H, D, 1, x.data, D, W.data, H, 0, t, H);
   const rg = tp.needsGrad(x, W, b);
   const out = tp.alloc([S, H], rg);
   const argmax = tp.pool.i32(S * H);
-  kernels.segmentMax(t, H, indptr, idx, out.data, argmax); // validates indptr / idx
   const o = out.data, bd = b.data;
-  for (let s = 0; s < S; s++) {
-    const r = s * H;
-    if (indptr[s + 1] === indptr[s]) continue; // empty: kernel wrote 0, stays 0
-    for (let j = 0; j < H; j++) {
-      const v = o[r + j] + bd[j];
-      o[r + j] = v > 0 ? v : 0;
+  const A = H % 4 === 0 ? wasmArena() : null;
+  if (A) {
+    // WebAssembly SIMD: GEMM straight into the arena, then max + arg-max + bias + ReLU in one sweep
+    checkCsr(indptr, idx, U);
+    const E = idx.length;
+    A.reset(arenaBytes(U * H, E, S + 1, H, S * H, S * H));
+    const [pt, t] = A.f32(U * H);
+    sgemm(false, false, U, H, D, 1, x.data, D, W.data, H, 0, t, H); // x W, each row once
+    const [pi, vi] = A.i32(E), [pp, vp] = A.i32(S + 1), [pb, vb] = A.f32(H);
+    vi.set(idx); vp.set(indptr); vb.set(bd);
+    const [po, vo] = A.f32(S * H), [pa, va] = A.i32(S * H);
+    A.maxArg(pt, 4 * H, pi, pp, S, pb, po, pa, 4 * H);
+    o.set(vo);
+    argmax.set(va);
+  } else {
+    const t = tp.pool.f32(U * H); // x W, each row once
+    sgemm(false, false, U, H, D, 1, x.data, D, W.data, H, 0, t, H);
+    kernels.segmentMax(t, H, indptr, idx, o, argmax); // validates indptr / idx
+    for (let s = 0; s < S; s++) {
+      const r = s * H;
+      if (indptr[s + 1] === indptr[s]) continue; // empty: kernel wrote 0, stays 0
+      for (let j = 0; j < H; j++) {
+        const v = o[r + j] + bd[j];
+        o[r + j] = v > 0 ? v : 0;
+      }
     }
   }
   if (rg) {
@@ -59,4 +76,13 @@ export function maxPoolMessage(tp: Tape, x: Tensor, W: Tensor, b: Tensor, indptr
     });
   }
   return out;
+}
+
+// The wasm kernel reads unchecked: indptr must be monotone from 0 to E and idx rows of x.
+function checkCsr(indptr: Int32Array, idx: Int32Array, U: number): void {
+  if (!(indptr instanceof Int32Array) || !(idx instanceof Int32Array)) {
+    throw new TypeError('maxPoolMessage: indptr and idx must be Int32Arrays');
+  }
+  kernels.checkOffsets('maxPoolMessage', indptr, idx.length);
+  kernels.checkIndices('maxPoolMessage', 'idx', idx, U);
 }
