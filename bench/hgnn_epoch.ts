@@ -90,6 +90,34 @@ function step(): number {
     for (let t = 0; t < graph.nodeTypes.length; t++) fl += passes * 2 * b.blocks.nodes[l + 1][t].length * din * dout;
   }
   log(`work per batch: ${rows0} unique layer-0 source rows summed over relations, ~${(fl / 1e9).toFixed(1)} GFLOP of GEMM`);
+  // Alternatives (task: one GEMM per source type over the union of its relations' rows with
+  // [D, R_t * H] weights; W_self fused into it): rows x columns they would transform in layer 0
+  {
+    let perRel = 0, unionFused = 0, selfFused = 0, selfSep = 0;
+    for (let t = 0; t < graph.nodeTypes.length; t++) {
+      const union = new Set<number>();
+      let rels = 0;
+      relations.forEach((r, k) => {
+        const c = csr[0][k];
+        if (r.srcType !== t || !c) return;
+        rels++;
+        const u = new Set(c.indices);
+        perRel += u.size;
+        for (const p of u) union.add(p);
+      });
+      unionFused += union.size * rels;
+      const nDst = b.blocks.nodes[1][t].length;
+      selfSep += nDst;
+      let inUnion = 0;
+      for (let p = 0; p < nDst; p++) if (union.has(p)) inUnion++; // dst row p = src position p (prefix rule)
+      // [W_rel.. | W_self] over union ∪ dst rows, minus what the union GEMM costs anyway
+      selfFused += (union.size + nDst - inUnion) * (rels + 1) - union.size * rels;
+      log(`  layer 0, ${graph.nodeTypes[t]} sources: ${rels} relations, union ${union.size} rows; dst ${nDst} rows, ${inUnion} of them in the union`);
+    }
+    const gf = (rowsH: number): string => (2 * 2 * rowsH * D * 256 / 1e9).toFixed(1); // forward + dW
+    log(`  layer-0 row transforms (x256 cols): per relation ${perRel} (${gf(perRel)} GFLOP fwd+dW) vs fused union GEMM per source type ${unionFused} ` +
+      `(${gf(unionFused)} GFLOP); W_self separately ${selfSep} rows vs ${selfFused} row-equivalents fused into that union GEMM (${gf(selfSep)} vs ${gf(selfFused)} GFLOP)`);
+  }
   gflopPerBatch = fl / 1e9;
 }
 

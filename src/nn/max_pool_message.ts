@@ -56,15 +56,27 @@ export function maxPoolMessage(tp: Tape, x: Tensor, W: Tensor, b: Tensor, indptr
     tp.record(out, () => {
       const g = out.grad!;
       const gm = tp.pool.f32(S * H); // d (max + b), masked by the ReLU
-      for (let i = 0; i < gm.length; i++) gm[i] = o[i] > 0 ? g[i] : 0;
+      const needT = W.requiresGrad || x.requiresGrad;
+      const gt = needT ? tp.pool.f32Zeroed(U * H) : null;
+      if (gt) {
+        // mask and scatter to the arg-max rows in one pass (same order of additions as
+        // kernels.segmentMaxBackward; o > 0 implies a non-empty segment, so argmax >= 0)
+        for (let s = 0, i = 0; s < S; s++) {
+          for (let j = 0; j < H; j++, i++) {
+            if (o[i] > 0) {
+              const v = g[i];
+              gm[i] = v;
+              gt[argmax[i] * H + j] += v;
+            } else gm[i] = 0;
+          }
+        }
+      } else for (let i = 0; i < gm.length; i++) gm[i] = o[i] > 0 ? g[i] : 0;
       if (b.requiresGrad) {
         const ones = tp.pool.f32(S);
         ones.fill(1);
         sgemm(false, false, 1, H, S, 1, ones, S, gm, H, 1, tp.grad(b), H); // db += column sums
       }
-      if (!W.requiresGrad && !x.requiresGrad) return;
-      const gt = tp.pool.f32Zeroed(U * H);
-      kernels.segmentMaxBackward(gm, H, argmax, gt); // to the arg-max rows
+      if (!gt) return;
       if (W.requiresGrad) {
         const [gw, beta] = tp.gradForWrite(W);
         sgemm(true, false, D, H, U, 1, x.data, D, gt, H, beta, gw, H); // dW = x^T gt
