@@ -79,95 +79,141 @@ class IntBuf {
 /** Buckets of the bigram pre-count (4M, one byte each). */
 const BIGRAM_MASK = (1 << 22) - 1;
 
-/** FNV-1a over the UTF-16 units of a, a separator, then b. */
-function pairHash(a: string, b: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ 0x20, 0x01000193);
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+/** Bucket of the piece-id pair (a, b) in the bigram pre-count (any hash is exact: it only bounds df). */
+function pairBucket(a: number, b: number): number {
+  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return (h ^ (h >>> 13)) & BIGRAM_MASK;
 }
 
-/** Per-segment cache bound: cleared when it grows past this many segments. */
+/** Per-segment cache bound: cleared when it holds more than this many segments' term ids. */
 const SEGMENT_CACHE_MAX = 1 << 20;
+
+/** Interns strings as dense ids 0, 1, 2, ... in order of first sight. */
+class Interner {
+  readonly ids = new Map<string, number>();
+  readonly strs: string[] = [];
+  id(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) { id = this.strs.length; this.ids.set(s, id); this.strs.push(s); }
+    return id;
+  }
+}
 
 /**
  * Fits the vocabulary and idf on a corpus. Throws when nothing survives the document
  * frequency filter (e.g. minDf=2 on a handful of unrelated documents).
- * Words repeat, so each segment's unigram + n-gram ids are computed once and cached.
+ * Each document is segmented once; segments and pieces (words) are interned as ids, so each
+ * distinct segment's unigram + n-gram term ids are computed once, and bigrams are keyed by
+ * their piece-id pair (a string is made only for a bigram's first occurrence). The vocabulary
+ * order (df descending, then the term's code units) is a per-df-bucket string sort.
  * Example: const m = fitTfidf(['red apple', 'green apple'], tfidfConfig({ minDf: 1 }));
  */
 export function fitTfidf(docs: readonly string[], config: TfidfConfig = DEFAULT_TFIDF): TfidfModel {
   const cfg = config.tokenizer;
+  const N = docs.length;
+  // Pass 1: segment once. docSegs / docPieces: the documents' segment / piece ids, concatenated.
+  const segs = new Interner();
+  const pcs = new Interner();
+  const docSegs = new IntBuf();
+  const docPieces = new IntBuf();
+  const segOff = new Int32Array(N + 1);
+  const pieceOff = new Int32Array(N + 1);
+  for (let d = 0; d < N; d++) {
+    const { segments, pieces } = segmentText(docs[d] ?? '');
+    for (const seg of segments) docSegs.push(segs.id(seg));
+    for (const pc of pieces) docPieces.push(pcs.id(pc));
+    segOff[d + 1] = docSegs.length;
+    pieceOff[d + 1] = docPieces.length;
+  }
+  const sIds = docSegs.data, pIds = docPieces.data;
+
   const termId = new Map<string, number>();
   const termStr: string[] = [];
   const df = new IntBuf();
   const lastDoc = new IntBuf();
-  const idOf = (t: string): number => {
-    let id = termId.get(t);
-    if (id === undefined) {
-      id = termStr.length;
-      termId.set(t, id);
-      termStr.push(t);
-      df.push(0);
-      lastDoc.push(-1);
-    }
+  const newTerm = (t: string): number => {
+    const id = termStr.length;
+    termStr.push(t);
+    df.push(0);
+    lastDoc.push(-1);
     return id;
   };
-  const segCache = new Map<string, Int32Array>();
   const segIds: number[] = [];
-  const pushSeg = (t: string): void => { segIds.push(idOf(t)); };
-  const see = (id: number, d: number): void => {
-    if (lastDoc.data[id] !== d) { lastDoc.data[id] = d; df.data[id]++; }
+  const pushSeg = (t: string): void => {
+    let id = termId.get(t);
+    if (id === undefined) { id = newTerm(t); termId.set(t, id); }
+    segIds.push(id);
   };
-  // Most bigrams occur once: a first pass counts occurrences per hash bucket (an upper bound
-  // of df, collisions only add), so bigrams that cannot reach minDf never become strings.
+  let segTerms: (Int32Array | undefined)[] = new Array(segs.strs.length);
+  let cached = 0;
+  // Most bigrams occur once: count occurrences per hash bucket of the piece pair (an upper
+  // bound of df, collisions only add), so bigrams that cannot reach minDf are never looked up.
   let bigramSeen: Uint8Array | null = null;
   if (cfg.wordBigrams && config.minDf >= 2) {
     bigramSeen = new Uint8Array(BIGRAM_MASK + 1);
-    for (let d = 0; d < docs.length; d++) {
-      const { pieces } = segmentText(docs[d] ?? '');
-      for (let i = 0; i + 1 < pieces.length; i++) {
-        const h = pairHash(pieces[i], pieces[i + 1]) & BIGRAM_MASK;
+    for (let d = 0; d < N; d++) {
+      for (let i = pieceOff[d]; i + 1 < pieceOff[d + 1]; i++) {
+        const h = pairBucket(pIds[i], pIds[i + 1]);
         if (bigramSeen[h] < 255) bigramSeen[h]++;
       }
     }
   }
-  for (let d = 0; d < docs.length; d++) {
-    const { segments, pieces } = segmentText(docs[d] ?? '');
-    for (const seg of segments) {
-      let ids = segCache.get(seg);
+  // Bigram term id by piece pair a * P + b (pieces have no spaces, so the pair names the term).
+  const P = pcs.strs.length;
+  const bigramId = new Map<number, number>();
+  for (let d = 0; d < N; d++) {
+    for (let s = segOff[d]; s < segOff[d + 1]; s++) {
+      const seg = sIds[s];
+      let ids = segTerms[seg];
       if (!ids) {
         segIds.length = 0;
-        forEachSegmentTerm(seg, cfg, pushSeg);
+        forEachSegmentTerm(segs.strs[seg], cfg, pushSeg);
         ids = Int32Array.from(segIds);
-        if (segCache.size >= SEGMENT_CACHE_MAX) segCache.clear();
-        segCache.set(seg, ids);
+        if (cached >= SEGMENT_CACHE_MAX) { segTerms = new Array(segs.strs.length); cached = 0; }
+        segTerms[seg] = ids;
+        cached++;
       }
-      for (let k = 0; k < ids.length; k++) see(ids[k], d);
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k];
+        if (lastDoc.data[id] !== d) { lastDoc.data[id] = d; df.data[id]++; }
+      }
     }
     if (!cfg.wordBigrams) continue;
-    for (let i = 0; i + 1 < pieces.length; i++) {
-      if (bigramSeen && bigramSeen[pairHash(pieces[i], pieces[i + 1]) & BIGRAM_MASK] < config.minDf) continue;
-      see(idOf('b:' + pieces[i] + ' ' + pieces[i + 1]), d);
+    for (let i = pieceOff[d]; i + 1 < pieceOff[d + 1]; i++) {
+      const a = pIds[i], b = pIds[i + 1];
+      if (bigramSeen && bigramSeen[pairBucket(a, b)] < config.minDf) continue;
+      const key = a * P + b;
+      let id = bigramId.get(key);
+      if (id === undefined) { id = newTerm('b:' + pcs.strs[a] + ' ' + pcs.strs[b]); bigramId.set(key, id); }
+      if (lastDoc.data[id] !== d) { lastDoc.data[id] = d; df.data[id]++; }
     }
   }
-  const N = docs.length;
   const maxDf = config.maxDfRatio * N;
-  const kept: number[] = [];
+  // Kept terms bucketed by df; buckets taken from the highest df down, each in code-unit order.
+  const buckets = new Map<number, string[]>();
+  let keptCount = 0;
   for (let id = 0; id < termStr.length; id++) {
     const c = df.data[id];
-    if (c >= config.minDf && c <= maxDf) kept.push(id);
+    if (c < config.minDf || c > maxDf) continue;
+    let b = buckets.get(c);
+    if (!b) { b = []; buckets.set(c, b); }
+    b.push(termStr[id]);
+    keptCount++;
   }
-  if (kept.length === 0) {
+  if (keptCount === 0) {
     throw new Error(`fitTfidf: vocabulary is empty: ${termStr.length} distinct terms in ${N} documents, none with ` +
       `minDf=${config.minDf} <= df <= maxDfRatio*N=${maxDf}; lower minDf or give more text`);
   }
-  kept.sort((a, b) => df.data[b] - df.data[a] || (termStr[a] < termStr[b] ? -1 : termStr[a] > termStr[b] ? 1 : 0));
-  if (kept.length > config.maxFeatures) kept.length = config.maxFeatures;
-  const vocab = kept.map((id) => termStr[id]);
+  const vocab: string[] = [];
+  const vocabDf: number[] = [];
+  for (const c of [...buckets.keys()].sort((x, y) => y - x)) {
+    if (vocab.length >= config.maxFeatures) break;
+    const b = buckets.get(c)!.sort(); // default sort = UTF-16 code-unit order
+    for (let i = 0; i < b.length && vocab.length < config.maxFeatures; i++) { vocab.push(b[i]); vocabDf.push(c); }
+  }
   const idf = new Float32Array(vocab.length);
-  for (let i = 0; i < kept.length; i++) idf[i] = Math.log((1 + N) / (1 + df.data[kept[i]])) + 1;
+  for (let i = 0; i < vocab.length; i++) idf[i] = Math.log((1 + N) / (1 + vocabDf[i])) + 1;
   return makeTfidfModel(config, vocab, idf, N);
 }
 
