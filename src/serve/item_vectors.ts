@@ -1,10 +1,13 @@
 // Item vectors of any catalogue item, for /similar and the "because" field: indexed (target)
 // items read their row of the retrieval index; other items (podcasts, music) run through the
-// item tower once and are cached (bounded; cleared when full).
+// item tower. When there are at most maxCached of those, they are all computed when the bundle
+// is built (no tower call on the request path, ~0.5 s per 10k items at the issue-6 sizes);
+// otherwise they are computed on first use and cached (bounded; cleared when full).
 import type { TwoTowerModel } from '../models/twotower/index.ts';
 import type { RetrievalIndex } from '../retrieval/index.ts';
 
-const DEFAULT_MAX_CACHED = 100_000;
+const DEFAULT_MAX_CACHED = 200_000;
+const WARM_BATCH = 4096;
 
 /** Item-tower vectors by model dense id. */
 export class ItemVectorCache {
@@ -14,6 +17,21 @@ export class ItemVectorCache {
   constructor(private readonly model: TwoTowerModel, private readonly index: RetrievalIndex,
     private readonly indexRowOf: Int32Array, private readonly maxCached = DEFAULT_MAX_CACHED) {
     this.dim = index.dim;
+    let rest = 0;
+    for (let i = 0; i < indexRowOf.length; i++) if (indexRowOf[i] < 0) rest++;
+    if (rest <= maxCached) this.warm();
+  }
+
+  /** Computes the vectors of every non-indexed item now, in batches. */
+  private warm(): void {
+    const rows: number[] = [];
+    const flush = (): void => { if (rows.length) { this.get(rows); rows.length = 0; } };
+    for (let i = 0; i < this.indexRowOf.length; i++) {
+      if (this.indexRowOf[i] >= 0) continue;
+      rows.push(i);
+      if (rows.length === WARM_BATCH) flush();
+    }
+    flush();
   }
 
   /** Number of tower-computed vectors held. */
