@@ -9,6 +9,8 @@ import { intArg, makeLogger, numArg, resolveConfig, UsageError, type GlobalOptio
 import { runData, runGraph, runSplit, type DataSource, type StageContext } from './pipeline_data.ts';
 import type { HgrecConfig } from './config.ts';
 import { runFeatures, runHgnn, runTwoTower } from './pipeline_models.ts';
+import { recommendForUser, runIndex, serveWorkspace } from './pipeline_serve.ts';
+import { printRecommendations } from './print.ts';
 
 function ctxOf(cmd: Command, overrides?: (c: HgrecConfig) => void): StageContext {
   const g = cmd.optsWithGlobals() as GlobalOptions;
@@ -112,6 +114,34 @@ export function registerCommands(program: Command): void {
   addTwoTowerOptions(program.command('train-2t')
     .description('train the two-tower model (user tower + item tower) in <ws>/twotower'))
     .action(async (f: TwoTowerFlags, cmd: Command) => { await runTwoTower(ctxOf(cmd, applyTwoTowerFlags(f))); });
+
+  program.command('index')
+    .description('item-tower vectors for the target catalogue + top-K index, packed with the model as a serving bundle in <ws>/index/bundle')
+    .option('--ann', 'build an HNSW (usearch) index instead of the exact BLAS scan (for very large catalogues)')
+    .action(async (f: { ann?: boolean }, cmd: Command) => { await runIndex(ctxOf(cmd), { ann: f.ann }); });
+
+  program.command('recommend')
+    .description("top-K recommendations for one user of the workspace, with the history items behind each")
+    .requiredOption('--user <id>', 'user id as in the users/interactions tables')
+    .addOption(new Option('-k, --k <n>', 'how many items').default(10).argParser(intArg('-k', 1)))
+    .option('--json', 'print the answer as JSON')
+    .action(async (f: { user: string; k: number; json?: boolean }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const ans = await recommendForUser(ctx.ws, f.user, f.k);
+      if (f.json) process.stdout.write(`${JSON.stringify(ans, null, 2)}\n`);
+      else printRecommendations(f.user, ans);
+    });
+
+  program.command('serve')
+    .description('HTTP recommendation service on the workspace bundle (hot reload on SIGHUP or POST /admin/reload)')
+    .option('--host <host>', 'listen address (default 127.0.0.1)')
+    .addOption(new Option('--port <n>', 'listen port (default 8080; 0 = any free port)').argParser(intArg('--port', 0)))
+    .option('--ann', 'answer from the ANN index when the bundle has one')
+    .action(async (f: { host?: string; port?: number; ann?: boolean }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      await serveWorkspace(ctx.ws, { host: f.host ?? ctx.config.serve.host, port: f.port ?? ctx.config.serve.port, ann: f.ann, log: ctx.log });
+      await new Promise<void>(() => {}); // runs until a signal closes the server
+    });
 }
 
 export interface HgnnFlags { hgnnEpochs?: number; patience?: number; fanout?: number; balanced?: boolean; drop?: string }
