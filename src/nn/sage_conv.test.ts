@@ -118,6 +118,38 @@ test('maxPoolMessage equals segmentMax(relu(biasAdd(matmul))) forward and backwa
   fused.forEach((a, i) => assertClose(a, comp[i], 1e-5, ['y', 'dx', 'dW', 'db'][i]));
 });
 
+test('maxPoolMessage with widths for the wasm kernels (H % 4 == 0): dW, db, dx match the composition, W.grad accumulates', () => {
+  const rng = new Rng(15);
+  const U = 40, D = 32, H = 8, S = 12;
+  const W = randn([D, H], rng), b = randn([H], rng);
+  const ipArr = [0];
+  const ixArr: number[] = [];
+  for (let s = 0; s < S; s++) {
+    const k = s % 4 === 0 ? 0 : 1 + (s % 5);
+    for (let q = 0; q < k; q++) ixArr.push(Math.floor(rng.uniform() * U));
+    ipArr.push(ixArr.length);
+  }
+  const ip = Int32Array.from(ipArr), ix = Int32Array.from(ixArr);
+  const R = Float32Array.from({ length: S * H }, () => rng.uniform(-1, 1));
+  for (const xGrad of [false, true]) {
+    const x = new Tensor(randn([U, D], rng).data, [U, D], { requiresGrad: xGrad });
+    const grads = (f: (tp: Tape) => Tensor): Float32Array[] => {
+      for (const t of [x, W, b]) t.grad = null;
+      const tp = new Tape();
+      tp.backward(f(tp), R);
+      return [W.grad!.slice(), b.grad!.slice(), ...(xGrad ? [x.grad!.slice()] : [])];
+    };
+    const fused = grads((tp) => maxPoolMessage(tp, x, W, b, ip, ix));
+    const comp = grads((tp) => segmentMax(tp, relu(tp, biasAdd(tp, matmul(tp, x, W), b)), ip, ix));
+    fused.forEach((a, i) => assertClose(a, comp[i], 1e-5, `${['dW', 'db', 'dx'][i]} (x grad ${xGrad})`));
+    // accumulation into an existing W.grad
+    const tp = new Tape();
+    W.grad = Float32Array.from(W.data);
+    tp.backward(maxPoolMessage(tp, x, W, b, ip, ix), R);
+    assertClose(W.grad, W.data.map((v, i) => v + fused[0][i]), 1e-5, 'dW accumulated');
+  }
+});
+
 test('SageConv gradcheck: table, W and b', () => {
   const rng = new Rng(6);
   const conv = new SageConv(new ParamStore(rng), 'r', 4, 3);
