@@ -6,7 +6,7 @@
 // the self term reads the first numDst[t] positions of the type's source rows.
 import { Linear } from './linear.ts';
 import { SageConv, type NeighbourCsr, type SourceRows } from './sage_conv.ts';
-import { ParamStore, Tape, Tensor, add, gather } from '../tensor/index.ts';
+import { ParamStore, Tape, Tensor, gather } from '../tensor/index.ts';
 
 /** One directed relation handled by the wrapper (type indices into `types`). */
 export interface HeteroRelation {
@@ -76,7 +76,8 @@ export class HeteroConv {
       if (c.indptr.length !== n + 1) {
         throw new RangeError(`HeteroConv(${this.name}).forward: csr[${k}] (${r.name}) indptr must have length ${n + 1} (numDst of ${this.types[r.dstType]} + 1), got ${c.indptr.length}`);
       }
-      out[r.dstType] = add(tp, out[r.dstType], this.convs[k].forward(tp, src[r.srcType], c));
+      // summed in place (same float32 additions, in relation order, as add(out, m))
+      out[r.dstType] = this.convs[k].forward(tp, src[r.srcType], c, out[r.dstType]);
     });
     return out;
   }

@@ -47,8 +47,9 @@ export class SageConv {
   /**
    * Messages for every destination row.
    * src.table: [V, D], src.rows: [P], csr.indptr: [Ndst + 1], csr.indices: [E] -> [Ndst, H]
+   * With `acc` [Ndst, H] the messages are added into it and acc is returned (see maxPoolMessage).
    */
-  forward(tp: Tape, src: SourceRows, csr: NeighbourCsr): Tensor {
+  forward(tp: Tape, src: SourceRows, csr: NeighbourCsr, acc?: Tensor): Tensor {
     const { table, rows } = src;
     const { indptr, indices } = csr;
     if (table.shape.length !== 2 || table.shape[1] !== this.inDim) {
@@ -59,7 +60,7 @@ export class SageConv {
     }
     const nDst = indptr.length - 1;
     const E = indices.length;
-    if (E === 0) return tp.zeros([nDst, this.outDim]); // no neighbours anywhere: every message is 0
+    if (E === 0) return acc ?? tp.zeros([nDst, this.outDim]); // no neighbours anywhere: every message is 0
     const V = table.shape[0];
     const P = rows ? rows.length : V;
     // unique table rows -> compact rows (first-seen order), entries remapped onto them
@@ -89,7 +90,7 @@ export class SageConv {
       x = gather(tp, table, uniq.subarray(0, U)); // [U, D]
     }
     // ReLU(xW + b) for each used row once, max over each neighbourhood: [Ndst, H]
-    return maxPoolMessage(tp, x, this.W, this.b, indptr, remap.subarray(0, E));
+    return maxPoolMessage(tp, x, this.W, this.b, indptr, remap.subarray(0, E), acc);
   }
 }
 

@@ -47,6 +47,14 @@ for (const H of [4, 12, 256]) {
     A!.maxArg(pt, 4 * H, pi, pp, S, pb, po, pa, 4 * H);
     assert.deepEqual(Array.from(vo), Array.from(ref.out));
     assert.deepEqual(Array.from(va), Array.from(ref.arg));
+    // maxArgAcc: acc += relu(max + b), arg = arg-max where the message is > 0, else -1
+    A!.reset(arenaBytes(U * H, idx.length, S + 1, H, S * H, S * H, S * H));
+    A!.f32(U * H); A!.i32(idx.length); A!.i32(S + 1); A!.f32(H); // same layout as above
+    const [pq, vq] = A!.f32(S * H), [pr, vr] = A!.i32(S * H);
+    vq.set(acc0);
+    A!.maxArgAcc(pt, 4 * H, pi, pp, S, pb, pq, pr, 4 * H);
+    assert.deepEqual(Array.from(vq), Array.from(acc0.map((v, i) => v + ref.out[i])));
+    assert.deepEqual(Array.from(vr), Array.from(ref.arg, (a, i) => (ref.out[i] > 0 ? a : -1)));
     const [pc, vc] = A!.f32(S * H); vc.set(acc0);
     A!.maxAcc(pt, 4 * H, pi, pp, S, pb, pc, 4 * H, 4 * H);
     const want = acc0.map((v, i) => v + ref.out[i]);

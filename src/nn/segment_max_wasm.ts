@@ -12,6 +12,8 @@
 //     acc[i, :] += relu(max_{e in seg(i)} t[idx[e], :] + b)     (empty segments add nothing)
 //   maxArg(t, ldt, idx, indptr, n, b, out, arg, hb): out[i, :] = relu(max_e t[idx[e], :] + b),
 //     arg[i, :] = arg-max row idx[e] (first on ties); empty: out 0, arg -1. out/arg stride hb.
+//   maxArgAcc(t, ldt, idx, indptr, n, b, acc, arg, hb): v = max_e t[idx[e], :] + b; acc[i, :] +=
+//     relu(v); arg[i, :] = arg-max row where v > 0, else -1 (the ReLU mask rides in arg)
 //   addBias(p, n, ldp, b, hb): p[i, :] += b                     (row stride ldp)
 //   relu(p, nbytes): p = p > 0 ? p : 0                          (nbytes % 16 == 0)
 
@@ -125,6 +127,28 @@ function maxArgBody(): number[] {
   ]));
 }
 
+function maxArgAccBody(): number[] {
+  // params: 0 t, 1 ldt, 2 idx, 3 indptr, 4 n, 5 b, 6 acc, 7 arg, 8 hb
+  const L = { i: 9, e: 10, e0: 11, e1: 12, j: 13, r: 14, p: 15, m: 16, v: 17, a: 18, k: 19 };
+  const at = (base: number): number[] => [...g(base), ...g(L.i), ...g(8), MUL, ADD, ...g(L.j), ADD];
+  return fn([2, 7, I32, 4, V128], forLt(L.i, g(4), c(1), [
+    ...g(3), ...g(L.i), ...c(2), 0x74, ADD, ...tee(L.p), ...i32load(), ...s(L.e0),
+    ...g(L.p), ...c(4), ADD, ...i32load(), ...s(L.e1),
+    ...c(0), ...s(L.j),
+    ...g(L.e1), ...g(L.e0), GTS, IF, 0x40,
+    ...forLt(L.j, g(8), c(16), [
+      ...segMax(L, true),
+      // v = m + b; k = v > 0; acc += (k ? v : 0); arg = k ? a : -1
+      ...g(L.m), ...g(5), ...g(L.j), ADD, ...load(), ...fadd, ...tee(L.v), ...zero, ...gt, ...s(L.k),
+      ...at(6), ...at(6), ...load(), ...g(L.v), ...zero, ...g(L.k), ...bitselect, ...fadd, ...store(),
+      ...at(7), ...g(L.a), ...minus1, ...g(L.k), ...bitselect, ...store(),
+    ]),
+    0x05, // else: empty segment -> acc unchanged, arg -1
+    ...forLt(L.j, g(8), c(16), [...at(7), ...minus1, ...store()]),
+    END,
+  ]));
+}
+
 function addBiasBody(): number[] {
   // params: 0 p, 1 n, 2 ldp, 3 b, 4 hb; locals 5 i, 6 j, 7 q
   return fn([1, 3, I32], forLt(5, g(1), c(1), [
@@ -148,9 +172,9 @@ function moduleBytes(): Uint8Array {
   const t9 = [0x60, 9, ...new Array<number>(9).fill(I32), 0];
   const type = [3, ...t9, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 2, I32, I32, 0];
   const imp = [1, ...str('env'), ...str('mem'), 0x02, 0x00, ...uleb(1)];
-  const fns = [4, 0, 0, 1, 2];
-  const exp = [4, ...str('maxAcc'), 0, 0, ...str('maxArg'), 0, 1, ...str('addBias'), 0, 2, ...str('relu'), 0, 3];
-  const code = [4, ...maxAccBody(), ...maxArgBody(), ...addBiasBody(), ...reluBody()];
+  const fns = [5, 0, 0, 1, 2, 0];
+  const exp = [5, ...str('maxAcc'), 0, 0, ...str('maxArg'), 0, 1, ...str('addBias'), 0, 2, ...str('relu'), 0, 3, ...str('maxArgAcc'), 0, 4];
+  const code = [5, ...maxAccBody(), ...maxArgBody(), ...addBiasBody(), ...reluBody(), ...maxArgAccBody()];
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, type), ...section(2, imp), ...section(3, fns), ...section(7, exp), ...section(10, code)]);
 }
@@ -174,6 +198,7 @@ export class WasmArena {
   private cap: number;
   readonly maxAcc: F9;
   readonly maxArg: F9;
+  readonly maxArgAcc: F9;
   readonly addBias: (p: number, n: number, ldp: number, b: number, hb: number) => void;
   readonly relu: (p: number, nbytes: number) => void;
 
@@ -183,6 +208,7 @@ export class WasmArena {
     const ex = new api.Instance(module, { env: { mem: this.mem } }).exports;
     this.maxAcc = ex.maxAcc as F9;
     this.maxArg = ex.maxArg as F9;
+    this.maxArgAcc = ex.maxArgAcc as F9;
     this.addBias = ex.addBias as WasmArena['addBias'];
     this.relu = ex.relu as WasmArena['relu'];
   }
