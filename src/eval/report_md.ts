@@ -104,7 +104,10 @@ export function findings(r: ReportJson): string[] {
 export function renderMarkdown(r: ReportJson): string {
   const L: string[] = [];
   L.push(`# Offline evaluation — ${r.dataset}`, '');
-  if (r.command) L.push('Reproduce with:', '', '```sh', r.command, '```', '');
+  if (r.command) {
+    L.push('Reproduce with:', '', '```sh', r.command, '```', '');
+    if (/--(ws|out) /.test(r.command)) L.push('(`--ws` / `--out` only choose folders: without them the bench prepares the same data from scratch in a temporary folder; the data manifest hash below identifies it.)', '');
+  }
   L.push(`Generated ${r.createdAt} · git \`${r.gitCommit.slice(0, 12)}\` · data manifest \`${r.dataManifestHash}\` · seeds ${JSON.stringify(r.seeds)}` +
     ` · ${r.quick ? '**--quick** (reduced epochs and model sizes; figures are indicative, not converged)' : 'full settings'} · total ${(r.timings.totalSeconds / 60).toFixed(1)} min`, '');
   L.push('## Protocol', '');
