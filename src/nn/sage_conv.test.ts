@@ -126,7 +126,7 @@ test('maxPoolMessage with widths for the wasm kernels (H % 4 == 0): dW, db, dx m
   const ixArr: number[] = [];
   for (let s = 0; s < S; s++) {
     const k = s % 4 === 0 ? 0 : 1 + (s % 5);
-    for (let q = 0; q < k; q++) ixArr.push(Math.floor(rng.uniform() * U));
+    for (let q = 0; q < k; q++) ixArr.push(Math.floor(rng.uniform(0, 1) * U));
     ipArr.push(ixArr.length);
   }
   const ip = Int32Array.from(ipArr), ix = Int32Array.from(ixArr);

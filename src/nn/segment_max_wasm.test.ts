@@ -10,8 +10,8 @@ function fixture(seed: number, U: number, H: number, S: number) {
   const indptr = new Int32Array(S + 1);
   const idx: number[] = [];
   for (let i = 0; i < S; i++) {
-    const k = i % 5 === 0 ? 0 : 1 + Math.floor(rng.uniform() * 6);
-    for (let q = 0; q < k; q++) idx.push(Math.floor(rng.uniform() * U));
+    const k = i % 5 === 0 ? 0 : 1 + Math.floor(rng.uniform(0, 1) * 6);
+    for (let q = 0; q < k; q++) idx.push(Math.floor(rng.uniform(0, 1) * U));
     indptr[i + 1] = idx.length;
   }
   const b = Float32Array.from({ length: H }, () => rng.normal() * 0.5);
