@@ -170,6 +170,7 @@ test('POST /v1/events: a cold user appears and its recommendations follow the st
     [{ events: [{ user: 'x', item: 'ab1', kind: 'like' }] }, 400, 'events[0].kind'],
     [{ events: [{ item: 'ab1' }] }, 400, 'events[0].user'],
     [{ events: [{ user: 'x', item: 'ab1', ts: 'then' }] }, 400, 'events[0].ts'],
+    [{ events: [{ user: 'x', item: 'ab1' }, { user: 'x', item: 'ab1', ts: '2030-01-01T00:00:00Z' }] }, 400, 'events[1].ts'],
   ];
   const before = store.stats().events;
   for (const [payload, status, field] of bad) {

@@ -32,6 +32,8 @@ export interface AppDeps {
   requestLog?: boolean;
   /** Where log lines go (default stdout). */
   logStream?: { write(line: string): void };
+  /** POST /v1/events refuses events later than the store's asOf() + this (default 1 day). */
+  maxEventFutureMs?: number;
   /** When set, /admin/* needs `Authorization: Bearer <token>`. */
   adminToken?: string;
 }
@@ -61,6 +63,7 @@ export function buildApp(deps: AppDeps): ServeApp {
     logController: new LogController({ disableRequestLogging: !deps.requestLog }),
     ajv: { customOptions: { verbose: true, allErrors: false, allowUnionTypes: true } },
   });
+  const maxFutureMs = deps.maxEventFutureMs ?? 86_400_000;
   const store = deps.store, mode = deps.searchMode ?? 'auto', load = deps.loadBundle ?? ((d: string) => loadServingBundle(d));
   const metrics = new Metrics();
   let bundle: ServingBundle | null = deps.bundle ?? null;
@@ -166,7 +169,12 @@ export function buildApp(deps: AppDeps): ServeApp {
       const now = store.asOf();
       const evs: FeatureEvent[] = req.body.events.map((e, j) => {
         if (!b.itemRow.has(e.item)) throw errors.unknownItemInBody(`events[${j}].item`, e.item);
-        return { user: e.user, item: e.item, kind: e.kind ?? 'stream', ts: e.ts === undefined ? now : parseTs(e.ts, `events[${j}].ts`) };
+        const ts = e.ts === undefined ? now : parseTs(e.ts, `events[${j}].ts`);
+        // an event far ahead of the store's clock would move asOf and age every history out
+        if (ts > now + maxFutureMs) {
+          throw errors.badField(`events[${j}].ts`, `must not be more than ${maxFutureMs} ms after the feature store time ${new Date(now).toISOString()}, got ${show(e.ts)} (omit ts to use the store time)`);
+        }
+        return { user: e.user, item: e.item, kind: e.kind ?? 'stream', ts };
       });
       const r = store.append(evs);
       return { ...r, asOf: new Date(store.asOf()).toISOString() };
