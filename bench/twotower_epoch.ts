@@ -8,6 +8,9 @@
 // Reference: tuned PyTorch 1.13 CPU 61-63 s/epoch on this machine.
 //   npx tsx bench/twotower_epoch.ts [--steps N] [--threads 1|2] [--repeats R]
 // --steps N times N steps (after 20 warm-up steps) and extrapolates to the full epoch.
+// --threads: OpenBLAS threads (default 2, the idle-machine choice). On a loaded shared machine
+// --threads 1 was ~2x faster (2000 steps at load ~9.6: 152 s vs 340 s per epoch): Debian's
+// pthread OpenBLAS workers spin and wake late between the small GEMMs of a step.
 // Last stdout line: {"epoch_s": ..., ...}
 import { loadavg } from 'node:os';
 import { backend, getThreads, setThreads, sgemm } from '../src/tensor/index.ts';
