@@ -2,13 +2,18 @@
  * The stage commands. Each reads the workspace, runs its stage (skipped when its inputs are
  * unchanged, unless --force) and leaves the previous version in place if interrupted.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { DATASET_NAMES, type DatasetName } from '../data/index.ts';
 import { graphBuildOptionHelp } from '../graph/index.ts';
 import { intArg, makeLogger, numArg, resolveConfig, UsageError, type GlobalOptions } from './main.ts';
 import { runData, runGraph, runSplit, type DataSource, type StageContext } from './pipeline_data.ts';
 import type { HgrecConfig } from './config.ts';
-import { runFeatures, runHgnn, runTwoTower } from './pipeline_models.ts';
+import { runFeatures, runHgnn, runHgnnReuse, runTwoTower } from './pipeline_models.ts';
+import { runPipeline } from './run.ts';
+import { runEval } from './pipeline_eval.ts';
+import { runDemo } from './demo.ts';
 import { recommendForUser, runIndex, serveWorkspace } from './pipeline_serve.ts';
 import { printRecommendations } from './print.ts';
 
@@ -109,7 +114,11 @@ export function registerCommands(program: Command): void {
 
   addHgnnOptions(program.command('train-hgnn')
     .description('train the heterogeneous GraphSAGE on the co-listening graph; embeddings for every graph item in <ws>/hgnn'))
-    .action(async (f: HgnnFlags, cmd: Command) => { await runHgnn(ctxOf(cmd, applyHgnnFlags(f))); });
+    .option('--reuse', 'no training: embed the current graph with the last trained HGNN (inductive)')
+    .action(async (f: HgnnFlags & { reuse?: boolean }, cmd: Command) => {
+      const ctx = ctxOf(cmd, applyHgnnFlags(f));
+      await (f.reuse ? runHgnnReuse(ctx) : runHgnn(ctx));
+    });
 
   addTwoTowerOptions(program.command('train-2t')
     .description('train the two-tower model (user tower + item tower) in <ws>/twotower'))
@@ -132,6 +141,37 @@ export function registerCommands(program: Command): void {
       else printRecommendations(f.user, ans);
     });
 
+  addTwoTowerOptions(addHgnnOptions(addIngestOptions(program.command('run')
+    .description('every stage in order (the daily job): ingest → split → graph → features → train-hgnn → train-2t → index → eval; unchanged stages are skipped'))))
+    .option('--reuse-hgnn', "retrain only the two-tower on fresh data, embedding the current graph with the last trained HGNN (weekly HGNN, daily 2T)")
+    .option('--no-eval', 'skip the evaluation stage')
+    .action(async (f: IngestFlags & HgnnFlags & TwoTowerFlags & { reuseHgnn?: boolean; eval?: boolean }, cmd: Command) => {
+      const ctx = ctxOf(cmd, (c) => { applyHgnnFlags(f)(c); applyTwoTowerFlags(f)(c); if (f.strict) c.data.strict = true; });
+      await runPipeline(ctx, { source: dataSourceOf(f), reuseHgnn: !!f.reuseHgnn, eval: f.eval !== false });
+    });
+
+  program.command('eval')
+    .description("evaluate the workspace's two-tower against Popularity and ItemKNN on the held-out split (<ws>/eval); the full comparison with every baseline and ablation is bench/quality.ts")
+    .action(async (_f: unknown, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const r = await runEval(ctx);
+      process.stdout.write(readFileSync(join(r.dir, 'eval.txt'), 'utf8'));
+    });
+
+  program.command('demo')
+    .description('the whole pipeline on built-in synthetic data: generate, train, evaluate, and show a few users\' recommendations with their reasons')
+    .addOption(new Option('--users <n>', 'synthetic users (default 20000)').argParser(intArg('--users', 100)))
+    .addOption(new Option('--hgnn-epochs <n>', `HGNN epochs (default ${DEMO_HGNN_EPOCHS} in the demo, to stay under 5 minutes)`).argParser(intArg('--hgnn-epochs', 1)))
+    .action(async (f: { users?: number; hgnnEpochs?: number }, cmd: Command) => {
+      const g = cmd.optsWithGlobals() as GlobalOptions;
+      const ctx = ctxOf(cmd, (c) => {
+        if (!g.workspace && !g.config) c.workspace = 'workspace/demo';
+        // the demo's time budget (< 5 min on 2 cores): a few HGNN epochs instead of up to 50
+        if (!g.config) c.hgnn.epochs = f.hgnnEpochs ?? DEMO_HGNN_EPOCHS;
+      });
+      await runDemo(ctx, { users: f.users });
+    });
+
   program.command('serve')
     .description('HTTP recommendation service on the workspace bundle (hot reload on SIGHUP or POST /admin/reload)')
     .option('--host <host>', 'listen address (default 127.0.0.1)')
@@ -143,6 +183,9 @@ export function registerCommands(program: Command): void {
       await new Promise<void>(() => {}); // runs until a signal closes the server
     });
 }
+
+/** HGNN epochs of `hgrec demo` (the SPEC's 50 with early stopping is `hgrec run`). */
+export const DEMO_HGNN_EPOCHS = 3;
 
 export interface HgnnFlags { hgnnEpochs?: number; patience?: number; fanout?: number; balanced?: boolean; drop?: string }
 

@@ -13,7 +13,8 @@ import {
 } from '../features/index.ts';
 import { graphNodeItemRows, loadHeteroGraph, type HeteroGraph } from '../graph/index.ts';
 import {
-  embedAll, loadEmbeddings, saveEmbeddings, saveHgnnModel, trainHgnn, type HgnnFeatures, type ItemEmbeddings,
+  embedAll, loadEmbeddings, loadHgnnModel, saveEmbeddings, saveHgnnModel, trainHgnn, type HgnnFeatures, type HgnnModel,
+  type ItemEmbeddings,
 } from '../models/hgnn/index.ts';
 import { hgnnInputFromTyped, itemInputsFromFeatures, trainTwoTower, TwoTowerModel } from '../models/twotower/index.ts';
 import type { StageContext } from './pipeline_data.ts';
@@ -95,13 +96,49 @@ export async function runHgnn(ctx: StageContext): Promise<StageOutcome> {
       checkpointDir: ckpt, resume: !ctx.force,
     });
     rmSync(ckpt, { recursive: true, force: true });
-    const z = embedAll(r.model, graph, features, { fanout: r.config.inferenceFanout, seed: r.config.inferenceSeed });
-    const emb: ItemEmbeddings = { dim: r.config.out, types: {} };
-    r.model.arch.types.forEach((t, i) => { emb.types[t] = { ids: [...graph.itemIds(graph.nodeTypes.indexOf(t))], x: z[i]! }; });
-    saveHgnnModel(join(dir, HGNN_MODEL_FILE), r.model, { bestEpoch: r.bestEpoch, config: r.config });
-    saveEmbeddings(join(dir, HGNN_EMBEDDINGS_FILE), emb, { bestEpoch: r.bestEpoch });
+    exportEmbeddings(dir, r.model, graph, features, { fanout: r.config.inferenceFanout, seed: r.config.inferenceSeed, out: r.config.out },
+      { bestEpoch: r.bestEpoch, config: r.config });
     const best = r.history[r.bestEpoch - 1];
     return { epochs: r.history.length, bestEpoch: r.bestEpoch, stoppedEarly: r.stoppedEarly, best, history: r.history };
+  });
+}
+
+/** Embeds every graph item with `model` and writes the model + embeddings into a stage folder. */
+function exportEmbeddings(dir: string, model: HgnnModel, graph: HeteroGraph, features: HgnnFeatures,
+  inf: { fanout: number; seed: number; out: number }, meta: Record<string, unknown>): void {
+  const z = embedAll(model, graph, features, { fanout: inf.fanout, seed: inf.seed });
+  const emb: ItemEmbeddings = { dim: inf.out, types: {} };
+  model.arch.types.forEach((t, i) => { emb.types[t] = { ids: [...graph.itemIds(graph.nodeTypes.indexOf(t))], x: z[i]! }; });
+  saveHgnnModel(join(dir, HGNN_MODEL_FILE), model, meta);
+  saveEmbeddings(join(dir, HGNN_EMBEDDINGS_FILE), emb, meta);
+}
+
+/**
+ * `run --reuse-hgnn` (the paper's future work: HGNN weekly, two-tower daily): no HGNN training;
+ * last run's HGNN weights embed the CURRENT graph inductively (new items from their features
+ * via the saved feature state, new edges as neighbours). Needs a published `hgnn` stage.
+ */
+export async function runHgnnReuse(ctx: StageContext): Promise<StageOutcome> {
+  const { ws, config, log } = ctx;
+  const prev = requireStage(ws, 'hgnn', 'train-hgnn');
+  const graphStage = requireStage(ws, 'graph', 'graph');
+  const featStage = requireStage(ws, 'features', 'features');
+  const trained = (prev.summary.reusedFrom as string | undefined) ?? prev.key; // the run whose weights these are
+  const material = { reuse: trained, graph: graphStage.key, features: featStage.key, fanout: config.hgnn.fanout };
+  if (stageKey({ stage: 'hgnn', material }) === prev.key) {
+    log('hgnn: already re-embedded for this graph, skipped');
+    return { skipped: true, record: prev, dir: join(ws, 'hgnn') };
+  }
+  const { model, meta } = loadHgnnModel(join(ws, 'hgnn', HGNN_MODEL_FILE));
+  return runStage({ ws, name: 'hgnn', material, force: true, log }, async (dir) => {
+    const s = await loadSplit(ws);
+    const graph = await loadHeteroGraph(join(ws, 'graph', 'graph_nodes.parquet'), join(ws, 'graph', 'graph_edges.parquet'));
+    const features = graphFeatures(graph, s.items, await loadItemFeatures(ws, s));
+    const cfg = (meta.config ?? {}) as { inferenceSeed?: number; out?: number };
+    exportEmbeddings(dir, model, graph, features, { fanout: config.hgnn.fanout, seed: cfg.inferenceSeed ?? 12345, out: cfg.out ?? config.hgnn.out },
+      { ...meta, reusedFrom: trained });
+    log(`hgnn: re-embedded ${graph.totalNodes.toLocaleString()} items with the HGNN of ${prev.finishedAt} (no training)`);
+    return { reusedFrom: trained, trainedAt: (prev.summary.trainedAt as string | undefined) ?? prev.finishedAt, nodes: graph.totalNodes };
   });
 }
 
