@@ -84,3 +84,24 @@ test('fitted vocabulary (cached segments, bigram pre-count) equals a direct coun
     if (minDf === 2) assert.ok(m.vocab.includes('b:quick brown') && m.vocab.includes('b:brown fox') && !m.vocab.includes('b:東 京'));
   }
 });
+
+test('fitted vocabulary equals a direct count on a corpus with >80k distinct bigrams (pair map growth, caps, ties)', () => {
+  // 4000 docs of 30 words from a 600-word lexicon: ~116k bigram occurrences, most pairs distinct
+  let seed = 12345;
+  const next = (n: number): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
+  const lex = Array.from({ length: 600 }, (_, i) => `w${i.toString(36)}${'aeiou'[i % 5]}`);
+  const corpus = Array.from({ length: 4000 }, () => Array.from({ length: 30 }, () => lex[next(lex.length)]).join(' '));
+  const tok = { wordBigrams: true, charMin: 0, charMax: 0 };
+  const df = new Map<string, number>();
+  for (const d of corpus) for (const t of new Set(terms(d, tfidfConfig({ tokenizer: tok }).tokenizer))) df.set(t, (df.get(t) ?? 0) + 1);
+  for (const [minDf, maxFeatures] of [[1, 200_000], [2, 200_000], [2, 5000], [3, 777]]) {
+    const m = fitTfidf(corpus, tfidfConfig({ tokenizer: tok, minDf, maxFeatures, maxDfRatio: 0.9 }));
+    const ref = [...df].filter(([, c]) => c >= minDf && c <= 0.9 * corpus.length)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, maxFeatures);
+    assert.equal(m.vocab.length, ref.length, `minDf=${minDf} maxFeatures=${maxFeatures}`);
+    assert.deepEqual(m.vocab, ref.map((r) => r[0]), `minDf=${minDf} maxFeatures=${maxFeatures}`);
+    close(m.idf, ref.map((r) => Math.log((1 + corpus.length) / (1 + r[1])) + 1), 1e-6);
+  }
+  const distinctBigrams = [...df.keys()].filter((t) => t.startsWith('b:')).length;
+  assert.ok(distinctBigrams > 80_000, `expected > 80k distinct bigrams (so the pair map grows), got ${distinctBigrams}`);
+});

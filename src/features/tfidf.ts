@@ -79,11 +79,56 @@ class IntBuf {
 /** Buckets of the bigram pre-count (4M, one byte each). */
 const BIGRAM_MASK = (1 << 22) - 1;
 
-/** Bucket of the piece-id pair (a, b) in the bigram pre-count (any hash is exact: it only bounds df). */
-function pairBucket(a: number, b: number): number {
+/** 32-bit mix of the piece-id pair (a, b). */
+function pairHash(a: number, b: number): number {
   let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-  return (h ^ (h >>> 13)) & BIGRAM_MASK;
+  return h ^ (h >>> 13);
+}
+
+/** Bucket of (a, b) in the bigram pre-count (any hash is exact there: it only bounds df). */
+function pairBucket(a: number, b: number): number {
+  return pairHash(a, b) & BIGRAM_MASK;
+}
+
+/** Open-addressing map (a, b) -> non-negative int over typed arrays (linear probing, load <= 1/2). */
+class PairMap {
+  private ka = new Int32Array(1 << 16).fill(-1);
+  private kb = new Int32Array(1 << 16);
+  private val = new Int32Array(1 << 16);
+  private size = 0;
+
+  /** The value of (a, b), or -1. */
+  get(a: number, b: number): number {
+    const mask = this.ka.length - 1;
+    for (let i = pairHash(a, b) & mask; ; i = (i + 1) & mask) {
+      const x = this.ka[i];
+      if (x === -1) return -1;
+      if (x === a && this.kb[i] === b) return this.val[i];
+    }
+  }
+
+  /** Inserts (a, b) -> v; (a, b) must be absent. */
+  add(a: number, b: number, v: number): void {
+    if (2 * (this.size + 1) > this.ka.length) this.grow();
+    this.place(a, b, v);
+    this.size++;
+  }
+
+  private place(a: number, b: number, v: number): void {
+    const mask = this.ka.length - 1;
+    let i = pairHash(a, b) & mask;
+    while (this.ka[i] !== -1) i = (i + 1) & mask;
+    this.ka[i] = a; this.kb[i] = b; this.val[i] = v;
+  }
+
+  private grow(): void {
+    const { ka, kb, val } = this;
+    this.ka = new Int32Array(ka.length * 2).fill(-1);
+    this.kb = new Int32Array(ka.length * 2);
+    this.val = new Int32Array(ka.length * 2);
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== -1) this.place(ka[i], kb[i], val[i]);
+  }
 }
 
 /** Per-segment cache bound: cleared when it holds more than this many segments' term ids. */
@@ -159,9 +204,8 @@ export function fitTfidf(docs: readonly string[], config: TfidfConfig = DEFAULT_
       }
     }
   }
-  // Bigram term id by piece pair a * P + b (pieces have no spaces, so the pair names the term).
-  const P = pcs.strs.length;
-  const bigramId = new Map<number, number>();
+  // Bigram term id by piece-id pair (pieces have no spaces, so the pair names the term).
+  const bigramId = new PairMap();
   for (let d = 0; d < N; d++) {
     for (let s = segOff[d]; s < segOff[d + 1]; s++) {
       const seg = sIds[s];
@@ -183,9 +227,8 @@ export function fitTfidf(docs: readonly string[], config: TfidfConfig = DEFAULT_
     for (let i = pieceOff[d]; i + 1 < pieceOff[d + 1]; i++) {
       const a = pIds[i], b = pIds[i + 1];
       if (bigramSeen && bigramSeen[pairBucket(a, b)] < config.minDf) continue;
-      const key = a * P + b;
-      let id = bigramId.get(key);
-      if (id === undefined) { id = newTerm('b:' + pcs.strs[a] + ' ' + pcs.strs[b]); bigramId.set(key, id); }
+      let id = bigramId.get(a, b);
+      if (id < 0) { id = newTerm('b:' + pcs.strs[a] + ' ' + pcs.strs[b]); bigramId.add(a, b, id); }
       if (lastDoc.data[id] !== d) { lastDoc.data[id] = d; df.data[id]++; }
     }
   }
