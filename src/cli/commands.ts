@@ -15,7 +15,7 @@ import { runPipeline } from './run.ts';
 import { runEval } from './pipeline_eval.ts';
 import { runDemo } from './demo.ts';
 import { recommendForUser, runIndex, serveWorkspace } from './pipeline_serve.ts';
-import { printRecommendations } from './print.ts';
+import { printRecommendations, stdout } from './print.ts';
 
 function ctxOf(cmd: Command, overrides?: (c: HgrecConfig) => void): StageContext {
   const g = cmd.optsWithGlobals() as GlobalOptions;
@@ -137,7 +137,7 @@ export function registerCommands(program: Command): void {
     .action(async (f: { user: string; k: number; json?: boolean }, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const ans = await recommendForUser(ctx.ws, f.user, f.k);
-      if (f.json) process.stdout.write(`${JSON.stringify(ans, null, 2)}\n`);
+      if (f.json) stdout(`${JSON.stringify(ans, null, 2)}\n`);
       else printRecommendations(f.user, ans);
     });
 
@@ -155,7 +155,7 @@ export function registerCommands(program: Command): void {
     .action(async (_f: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const r = await runEval(ctx);
-      process.stdout.write(readFileSync(join(r.dir, 'eval.txt'), 'utf8'));
+      stdout(readFileSync(join(r.dir, 'eval.txt'), 'utf8'));
     });
 
   program.command('demo')

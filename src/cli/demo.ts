@@ -10,12 +10,12 @@ import { GROUP_COLD, GROUP_WARM } from '../data/index.ts';
 import { InMemoryFeatureStore, loadServingBundle, recommendUser } from '../serve/index.ts';
 import type { StageContext } from './pipeline_data.ts';
 import { bundlePath } from './pipeline_serve.ts';
-import { printRecommendations } from './print.ts';
+import { printRecommendations, stdout } from './print.ts';
 import { runPipeline } from './run.ts';
 
 export async function runDemo(ctx: StageContext, o: { users?: number } = {}): Promise<void> {
   const t0 = performance.now();
-  const out = (s: string) => process.stdout.write(s);
+  const out = stdout;
   ctx.log(`demo: workspace ${ctx.ws}`);
   const times = await runPipeline(ctx, {
     source: { kind: 'dataset', name: 'synthetic', synthetic: o.users ? { users: o.users } : undefined },

@@ -1,8 +1,22 @@
 /** Human-readable output of the CLI (tables and recommendation lists on stdout). */
 import type { RecommendationAnswer } from '../serve/index.ts';
 
+let sink: (s: string) => void = (s) => { process.stdout.write(s); };
+
+/** Where the CLI's results go (stdout; tests capture them without touching process.stdout). */
+export function stdout(s: string): void {
+  sink(s);
+}
+
+/** Replaces the result sink; returns the previous one. */
+export function setStdout(f: (s: string) => void): (s: string) => void {
+  const prev = sink;
+  sink = f;
+  return prev;
+}
+
 /** Prints one user's recommendations with the history items that drove each pick. */
-export function printRecommendations(userId: string, ans: RecommendationAnswer, out: (s: string) => void = (s) => process.stdout.write(s)): void {
+export function printRecommendations(userId: string, ans: RecommendationAnswer, out: (s: string) => void = stdout): void {
   out(`user ${userId} — top ${ans.items.length} ${ans.type} (model ${ans.modelVersion}, features as of ${ans.asOf})\n`);
   ans.items.forEach((it, i) => {
     const title = it.title ? ` ${it.title}` : '';
