@@ -6,6 +6,9 @@ import type { AggregatedMetrics, AggregatedReport, MeanStd } from './aggregate.t
 import type { ModelName, ModelResult, ReportJson } from './report_types.ts';
 
 type Paper = { hr: number; mrr: number; cov: number };
+
+/** 3 decimals, 4 below 0.01 (Food–Kitchen-sized figures would otherwise all print as 0.00x). */
+const num = (x: number): string => x.toFixed(x !== 0 && Math.abs(x) < 0.01 ? 4 : 3);
 const P = (hr: number, mrr: number, cov: number): Paper => ({ hr, mrr, cov });
 
 /** The paper's figures (SPEC §6), for the shape of the comparison. */
@@ -28,7 +31,7 @@ const GROUP_TITLES = { warm: 'Warm users', cold: 'Cold users', all: 'All users',
 
 function ms(m: MeanStd | null, pct = false): string {
   if (m === null) return '–';
-  const f = (x: number) => (pct ? `${(100 * x).toFixed(1)}%` : x.toFixed(3));
+  const f = (x: number) => (pct ? `${(100 * x).toFixed(1)}%` : num(x));
   return m.n > 1 ? `${f(m.mean)} ± ${f(m.std)}` : f(m.mean);
 }
 
@@ -66,10 +69,10 @@ export function findings(r: ReportJson): string[] {
       if (o.hr10 === null) continue;
       const d = me.hr10.mean - o.hr10.mean;
       const noise = Math.max(me.hr10.std, o.hr10.std);
-      const tag = `${MODEL_LABELS[name] ?? name} (${o.hr10.mean.toFixed(3)}${noise > 0 && Math.abs(d) <= noise ? ', within one std' : ''})`;
+      const tag = `${MODEL_LABELS[name] ?? name} (${num(o.hr10.mean)}${noise > 0 && Math.abs(d) <= noise ? ', within one std' : ''})`;
       (d > 0 ? better : d < 0 ? worse : tied).push(tag);
     }
-    const line = `**${GROUP_TITLES[g]}**: 2T-HGNN HR@10 ${me.hr10.mean.toFixed(3)}.`;
+    const line = `**${GROUP_TITLES[g]}**: 2T-HGNN HR@10 ${num(me.hr10.mean)}.`;
     out.push(`${line}${worse.length || tied.length ? (worse.length ? ` It does **not** beat ${worse.join(', ')}.` : '') : ' It beats every other model on HR@10.'}` +
       `${tied.length ? ` It ties with ${tied.join(', ')}.` : ''}${better.length && (worse.length || tied.length) ? ` It beats ${better.join(', ')}.` : ''}`);
   }
@@ -79,22 +82,22 @@ export function findings(r: ReportJson): string[] {
       const v = res!.groups[g][key]?.mean ?? -1;
       if (v > bv) { bv = v; bn = name; }
     }
-    return bv < 0 ? '–' : `${MODEL_LABELS[bn] ?? bn} (${key === 'cov' ? `${(100 * bv).toFixed(1)}%` : bv.toFixed(3)})`;
+    return bv < 0 ? '–' : `${MODEL_LABELS[bn] ?? bn} (${key === 'cov' ? `${(100 * bv).toFixed(1)}%` : num(bv)})`;
   };
   out.push(`Best per group — warm: HR@10 ${best('warm', 'hr10')}, MRR ${best('warm', 'mrr')}, Cov ${best('warm', 'cov')}; ` +
     `cold: HR@10 ${best('cold', 'hr10')}, MRR ${best('cold', 'mrr')}, Cov ${best('cold', 'cov')}; all: HR@10 ${best('all', 'hr10')}.`);
   const full = mine.groups.warm.hr10?.mean;
   if (full !== undefined) {
-    const up = Object.entries(r.ablations).filter(([, a]) => (a.groups.warm.hr10?.mean ?? -1) >= full).map(([, a]) => `${a.label} (${a.groups.warm.hr10!.mean.toFixed(3)})`);
+    const up = Object.entries(r.ablations).filter(([, a]) => (a.groups.warm.hr10?.mean ?? -1) >= full).map(([, a]) => `${a.label} (${num(a.groups.warm.hr10!.mean)})`);
     if (Object.keys(r.ablations).length) {
-      out.push(up.length ? `Ablations that match or beat the full 2T-HGNN on warm HR@10 (${full.toFixed(3)}): ${up.join(', ')} — unlike the paper, where every ablation lost.` : `Every ablation is below the full 2T-HGNN on warm HR@10 (${full.toFixed(3)}), as in the paper.`);
+      out.push(up.length ? `Ablations that match or beat the full 2T-HGNN on warm HR@10 (${num(full)}): ${up.join(', ')} — unlike the paper, where every ablation lost.` : `Every ablation is below the full 2T-HGNN on warm HR@10 (${num(full)}), as in the paper.`);
     }
   }
   if ('models' in r.podcastTask) {
     const pm = r.podcastTask.models;
     const a = pm.two_tower_hgnn?.groups.all.hr10?.mean, b = pm.two_tower?.groups.all.hr10?.mean, c = pm.popularity?.groups.all.hr10?.mean;
     if (a !== undefined && b !== undefined && c !== undefined) {
-      out.push(`Podcast task (all users): 2T-HGNN ${a.toFixed(3)} vs 2T ${b.toFixed(3)} vs Popularity ${c.toFixed(3)} HR@10 — 2T-HGNN ${a > b ? 'beats' : 'does **not** beat'} 2T and ${a > c ? 'beats' : 'does **not** beat'} Popularity.`);
+      out.push(`Podcast task (all users): 2T-HGNN ${num(a)} vs 2T ${num(b)} vs Popularity ${num(c)} HR@10 — 2T-HGNN ${a > b ? 'beats' : 'does **not** beat'} 2T and ${a > c ? 'beats' : 'does **not** beat'} Popularity.`);
     }
   }
   return out;
