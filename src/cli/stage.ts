@@ -106,25 +106,19 @@ export async function runStage(
   opts: RunStageOptions,
   build: (dir: string) => Promise<Record<string, unknown>>,
 ): Promise<StageOutcome> {
-  const { ws, name } = opts;
-  const log = opts.log ?? (() => {});
-  const key = stageKey({ stage: name, material: opts.material });
-  const skipped = unchanged(opts, key, log);
-  if (skipped) return skipped;
-  const started = Date.now();
-  const dir = newVersionDir(ws, name);
-  let summary: Record<string, unknown>;
-  try {
-    summary = await build(dir);
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-  const record = stageRecord(name, key, started, summary);
-  writeFileAtomic(join(dir, 'stage.json'), JSON.stringify(record, null, 2));
-  publishVersion(ws, name, dir);
-  log(`${name}: done in ${record.seconds.toFixed(1)} s`);
-  return { skipped: false, record, dir: join(ws, name) };
+  return execute(opts, async () => {
+    const dir = newVersionDir(opts.ws, opts.name);
+    try {
+      const summary = await build(dir);
+      return { summary, publish: (record) => {
+        writeFileAtomic(join(dir, 'stage.json'), JSON.stringify(record, null, 2));
+        publishVersion(opts.ws, opts.name, dir);
+      } };
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  });
 }
 
 /**
@@ -137,15 +131,26 @@ export async function runSelfPublishingStage(
   opts: RunStageOptions,
   build: () => Promise<Record<string, unknown>>,
 ): Promise<StageOutcome> {
+  return execute(opts, async () => ({
+    summary: await build(),
+    publish: (record) => writeFileAtomic(join(opts.ws, opts.name, 'stage.json'), JSON.stringify(record, null, 2)),
+  }));
+}
+
+/** The shared skeleton: key, skip check, work, record, publish, log. */
+async function execute(
+  opts: RunStageOptions,
+  work: () => Promise<{ summary: Record<string, unknown>; publish: (r: StageRecord) => void }>,
+): Promise<StageOutcome> {
   const { ws, name } = opts;
   const log = opts.log ?? (() => {});
   const key = stageKey({ stage: name, material: opts.material });
   const skipped = unchanged(opts, key, log);
   if (skipped) return skipped;
   const started = Date.now();
-  const summary = await build();
+  const { summary, publish } = await work();
   const record = stageRecord(name, key, started, summary);
-  writeFileAtomic(join(ws, name, 'stage.json'), JSON.stringify(record, null, 2));
+  publish(record);
   log(`${name}: done in ${record.seconds.toFixed(1)} s`);
   return { skipped: false, record, dir: join(ws, name) };
 }

@@ -5,7 +5,7 @@
  * visible. Older versions are removed after the swap.
  */
 import { mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync, lstatSync, existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 function tag(): string {
   return `${process.pid}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
@@ -69,4 +69,31 @@ export function ensureSymlink(ws: string, linkName: string, target: string): voi
 
 function isSymlink(p: string): boolean {
   try { return lstatSync(p).isSymbolicLink(); } catch { return false; }
+}
+
+/**
+ * Builds a folder atomically: `fill(tmp)` writes into a fresh sibling temp folder, which then
+ * replaces `dir` (old one moved aside, new one renamed in, old one removed). On any error the
+ * temp folder is removed and `dir` is untouched.
+ * @example writeDirAtomic('out/index', (tmp) => { writeFileSync(join(tmp, 'a.bin'), buf); return 1; })
+ */
+export function writeDirAtomic<T>(dir: string, fill: (tmp: string) => T): T {
+  const target = resolve(dir), parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(target)}.${tag()}.tmp`);
+  mkdirSync(tmp);
+  try {
+    const out = fill(tmp);
+    let aside: string | null = null;
+    if (existsSync(target)) {
+      aside = join(parent, `.${basename(target)}.${tag()}.old`);
+      renameSync(target, aside);
+    }
+    renameSync(tmp, target);
+    if (aside) rmSync(aside, { recursive: true, force: true });
+    return out;
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
 }

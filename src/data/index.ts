@@ -7,7 +7,7 @@ export type { InputLocation } from './errors.ts';
 export type { ItemTable, UserTable, Interactions } from './types.ts';
 export { openDuck, readColumns, lit, ident } from './duck.ts';
 export type { Duck, DuckOptions } from './duck.ts';
-export { writeFileAtomic, newVersionDir, publishVersion } from './atomic.ts';
+export { writeFileAtomic, writeDirAtomic, newVersionDir, publishVersion } from './atomic.ts';
 export { loadItems, loadUsers, loadInteractions, loadWorkspace } from './loader.ts';
 export type { LoadInteractionsOptions, Workspace } from './loader.ts';
 export { ingest } from './ingest.ts';

@@ -7,10 +7,11 @@
 // The folder is written next to its destination under a temporary name and then swapped in
 // with renames, so a reader sees the old index or the new one, never a mix. Loading checks
 // every field and checksum and throws RetrievalIndexError with a code and the file at fault.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { writeDirAtomic } from '../data/atomic.ts';
 import { decodeSafetensors, encodeSafetensors } from '../tensor/safetensors.ts';
 import { AnnTopK, annBackendVersion, annParams, type AnnParams } from './ann.ts';
 import { RetrievalIndexError } from './errors.ts';
@@ -75,13 +76,7 @@ function writeDurable(path: string, data: Uint8Array | string): StoredFile {
 export function saveRetrievalIndex(dir: string, index: RetrievalIndex,
   meta: Record<string, string | number | boolean> = {}): RetrievalIndexManifest {
   checkLittleEndian('saveRetrievalIndex');
-  const target = resolve(dir);
-  const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
-  const stamp = `${process.pid}.${Date.now()}`;
-  const tmp = join(parent, `.${basename(target)}.${stamp}.tmp`);
-  mkdirSync(tmp);
-  try {
+  return writeDirAtomic(dir, (tmp) => {
     const vectors = writeDurable(join(tmp, VECTORS), encodeSafetensors(
       { vectors: { shape: [index.size, index.dim], data: index.exact.vectors } },
       { format: RETRIEVAL_INDEX_FORMAT, dim: String(index.dim), count: String(index.size) }));
@@ -99,19 +94,8 @@ export function saveRetrievalIndex(dir: string, index: RetrievalIndex,
       createdAt: new Date().toISOString(), meta: { ...meta },
     };
     writeDurable(join(tmp, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
-    // Swap: old -> aside, tmp -> target, drop old.
-    let aside: string | null = null;
-    if (existsSync(target)) {
-      aside = join(parent, `.${basename(target)}.${stamp}.old`);
-      renameSync(target, aside);
-    }
-    renameSync(tmp, target);
-    if (aside) rmSync(aside, { recursive: true, force: true });
     return manifest;
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
+  });
 }
 
 /** How to load an index folder. */

@@ -7,8 +7,9 @@
 //   items.json    optional { typeNames, type: [N] index into typeNames, title: [N] } aligned with
 //                 the model's item ids (for /similar and readable demo answers)
 // writeServingBundle builds the folder under a temporary name next to `dir` and renames it in.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeDirAtomic } from '../data/index.ts';
 import { TwoTowerModel } from '../models/twotower/index.ts';
 import {
   RetrievalIndex, loadRetrievalIndex, saveRetrievalIndex, type ExactTopKOptions, type RetrievalIndexOptions,
@@ -94,13 +95,7 @@ export function writeServingBundle(dir: string, opts: WriteServingBundleOptions)
   const index = opts.index ?? defaultIndex(model, opts.indexOptions);
   try {
     if (index.dim !== model.dim) throw new RangeError(`${op}: index dim ${index.dim} != model output dim ${model.dim}`);
-    const target = resolve(dir), parent = dirname(target);
-    mkdirSync(parent, { recursive: true });
-    const stamp = `${process.pid}.${Date.now()}`;
-    const tmp = join(parent, `.${basename(target)}.${stamp}.tmp`);
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp);
-    try {
+    return writeDirAtomic(dir, (tmp) => {
       model.save(join(tmp, 'twotower'));
       saveRetrievalIndex(join(tmp, 'index'), index, { targetType: model.config.targetType, modelVersion: opts.modelVersion });
       if (opts.items) {
@@ -110,19 +105,9 @@ export function writeServingBundle(dir: string, opts: WriteServingBundleOptions)
         format: SERVING_FORMAT, version: SERVING_VERSION, modelVersion: opts.modelVersion, createdAt: new Date().toISOString(),
         targetType: model.config.targetType, dim: model.dim, numItems: N, indexSize: index.size, hasItemsMeta: !!opts.items,
       };
-      writeFileSync(join(tmp, 'bundle.json'), JSON.stringify(manifest, null, 2) + '\n');
-      let aside: string | null = null;
-      if (existsSync(target)) {
-        aside = join(parent, `.${basename(target)}.${stamp}.old`);
-        renameSync(target, aside);
-      }
-      renameSync(tmp, target);
-      if (aside) rmSync(aside, { recursive: true, force: true });
+      writeFileSync(join(tmp, 'bundle.json'), JSON.stringify(manifest, null, 2) + '\n'); // written last
       return manifest;
-    } catch (err) {
-      rmSync(tmp, { recursive: true, force: true });
-      throw err;
-    }
+    });
   } finally {
     if (!opts.index) index.dispose();
   }
