@@ -12,7 +12,7 @@ import { runData, runGraph, runSplit, type DataSource, type StageContext } from 
 import type { HgrecConfig } from './config.ts';
 import { runFeatures, runHgnn, runHgnnReuse, runTwoTower } from './pipeline_models.ts';
 import { runPipeline } from './run.ts';
-import { runEval } from './pipeline_eval.ts';
+import { runEval, runFullComparison } from './pipeline_eval.ts';
 import { runDemo } from './demo.ts';
 import { recommendForUser, runIndex, serveWorkspace } from './pipeline_serve.ts';
 import { printRecommendations, stdout } from './print.ts';
@@ -151,9 +151,19 @@ export function registerCommands(program: Command): void {
     });
 
   program.command('eval')
-    .description("evaluate the workspace's two-tower against Popularity and ItemKNN on the held-out split (<ws>/eval); the full comparison with every baseline and ablation is bench/quality.ts")
-    .action(async (_f: unknown, cmd: Command) => {
+    .description("evaluate the workspace's two-tower against Popularity and ItemKNN on the held-out split (<ws>/eval); "
+      + 'with --compare, the full comparison (every baseline, 2T/2T-HGNN, ablations A–F, podcast task) → report.json/md/html')
+    .option('--compare', 'run the full comparison of issue 7 (long: trains every model per seed)')
+    .option('--quick', 'with --compare: reduced epochs and sizes (stated in the report)')
+    .addOption(new Option('--seeds <n>', 'with --compare: number of seeds (default 3)').argParser(intArg('--seeds', 1)))
+    .option('--out <dir>', 'with --compare: report folder (default <ws>/report)')
+    .action(async (f: { compare?: boolean; quick?: boolean; seeds?: number; out?: string }, cmd: Command) => {
       const ctx = ctxOf(cmd);
+      if (f.compare) {
+        const paths = await runFullComparison(ctx, { quick: !!f.quick, seeds: f.seeds ?? 3, out: f.out });
+        stdout(`${readFileSync(paths.md, 'utf8')}\nreports: ${paths.json}, ${paths.md}, ${paths.html}\n`);
+        return;
+      }
       const r = await runEval(ctx);
       stdout(readFileSync(join(r.dir, 'eval.txt'), 'utf8'));
     });

@@ -9,8 +9,8 @@
 import { join } from 'node:path';
 import { loadSplit, writeFileAtomic, WS } from '../data/index.ts';
 import {
-  buildEvalContext, candidatesOf, DotProductRecommender, evaluateModel, ItemKnn, Popularity,
-  type GroupReport, type Recommender, type TrainSet,
+  buildEvalContext, candidatesOf, defaultComparisonConfig, DotProductRecommender, evaluateModel, ItemKnn, Popularity,
+  runComparison, writeReports, type GroupReport, type Recommender, type ReportPaths, type TrainSet,
 } from '../eval/index.ts';
 import { buildUserFeatures } from '../models/twotower/index.ts';
 import type { StageContext } from './pipeline_data.ts';
@@ -79,4 +79,18 @@ export function evalTable(e: WorkspaceEval): string {
   }
   return `Held-out ${e.target} interactions; users with targets: warm ${e.groupSizes.warm}, cold ${e.groupSizes.cold}, all ${e.groupSizes.all}\n`
     + formatTable(['model', 'group', 'users', 'HR@10', 'MRR@100', 'Cov@100', 'NDCG@10', 'Recall@10'], rows);
+}
+
+/**
+ * `hgrec eval --compare`: the whole comparison of issue 7 on the workspace's split (every model
+ * retrained per seed by src/eval's harness), reports written to `out` (default `<ws>/report`).
+ */
+export async function runFullComparison(ctx: StageContext, o: { quick: boolean; seeds: number; out?: string }): Promise<ReportPaths> {
+  requireStage(ctx.ws, WS.split, 'split');
+  const config = defaultComparisonConfig(`workspace ${ctx.ws}`, o.quick);
+  config.command = `hgrec -w ${ctx.ws} eval --compare --seeds ${o.seeds}${o.quick ? ' --quick' : ''}`;
+  const out = o.out ?? join(ctx.ws, 'report');
+  const seeds = Array.from({ length: o.seeds }, (_, i) => ctx.config.seed + i);
+  const report = await runComparison({ ws: ctx.ws, config, seeds, outDir: out, onProgress: (e) => ctx.log(e.message) });
+  return writeReports(report, out);
 }
