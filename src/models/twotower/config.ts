@@ -30,6 +30,14 @@ export interface TwoTowerConfig {
   countryDim: number;
   languageDim: number;
   genreDim: number;
+  /**
+   * Time the user features of a training positive are computed at. 'positive' (default, ours):
+   * strictly before the pair's first positive interaction, so the label is never in its own
+   * input and users before their first audiobook give cold-start examples. 'asOf': every row
+   * at the end of the training window (the positive is inside its own audiobook mean; cold
+   * users then never occur in training — see QUALITY.md).
+   */
+  userFeaturesAt: 'positive' | 'asOf';
   /** In-batch softmax: logQ correction on (default true). */
   logQ: boolean;
   batchSize: number;
@@ -54,6 +62,7 @@ export const TWO_TOWER_DEFAULTS: Readonly<TwoTowerConfig> = Object.freeze({
   countryDim: 16,
   languageDim: 8,
   genreDim: 8,
+  userFeaturesAt: 'positive',
   logQ: true,
   batchSize: 128,
   lr: 1e-3,
@@ -81,6 +90,7 @@ export function twoTowerConfig(opts: Partial<TwoTowerConfig> = {}): Readonly<Two
   if (!Array.isArray(c.positiveKinds) || c.positiveKinds.length === 0 || c.positiveKinds.some((k) => !KIND_NAMES.includes(k))) {
     fail('positiveKinds', `a non-empty list of ${KIND_NAMES.join(' | ')}`, c.positiveKinds);
   }
+  if (c.userFeaturesAt !== 'positive' && c.userFeaturesAt !== 'asOf') fail('userFeaturesAt', "'positive' or 'asOf'", c.userFeaturesAt);
   for (const k of ['useHgnn', 'historyText', 'weakSignals', 'logQ'] as const) if (typeof c[k] !== 'boolean') fail(k, 'a boolean', c[k]);
   for (const k of ['windowDays', 'tasteWindowDays'] as const) if (!(c[k] > 0)) fail(k, 'a number > 0 (Infinity allowed)', c[k]);
   if (!Array.isArray(c.hidden) || c.hidden.length < 1 || c.hidden.some((h) => !Number.isInteger(h) || h < 1)) fail('hidden', 'a non-empty list of integers >= 1', c.hidden);

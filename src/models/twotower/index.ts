@@ -4,7 +4,7 @@ export { twoTowerConfig, TWO_TOWER_DEFAULTS, configToJSON, configFromJSON, type 
 export { plantedProblem, recallAtK, type Planted } from './planted.ts';
 export {
   ROLE_NONE, ROLE_TARGET, ROLE_OTHER, ROLE_TASTE, itemRoles, fitUserFeatureSpec, userDenseDim, userLayout, writeUserRow,
-  userFeaturesFromRaw, buildUserFeatures, type UserFeatureSpec, type UserFeatureContext, type RawUser,
+  userFeaturesFromRaw, buildUserFeatures, buildPairUserFeatures, type UserFeatureSpec, type UserFeatureContext, type RawUser,
 } from './user_features.ts';
 export {
   itemInputsFromFeatures, checkItemInputs, buildItemDense, itemDenseDim, hgnnInputFromTyped, type ItemInputs, type HgnnInput,

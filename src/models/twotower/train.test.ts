@@ -140,6 +140,7 @@ test('positivePairs: distinct (user, target item) pairs before asOf with the all
   assert.deepEqual([...p.user], [0, 1, 2]);
   assert.deepEqual([...p.item], [1, 0, 1]);
   assert.deepEqual([...p.counts], [1, 2, 0]);
+  assert.deepEqual([...p.ts], [1, 3, 6], 'time of the FIRST positive interaction of each pair');
   const withFollow = positivePairs(train, role, ['stream', 'follow'], 101);
   assert.deepEqual([...withFollow.user], [0, 1, 2, 2, 3]);
 });

@@ -10,7 +10,7 @@ import { itemLogQ } from './loss.ts';
 import { TwoTowerModel } from './model.ts';
 import { TwoTowerNet } from './net.ts';
 import { checkpointPath, TwoTowerTrainer, type StepProgress } from './trainer.ts';
-import { buildUserFeatures, fitUserFeatureSpec, itemRoles, ROLE_TARGET, type UserFeatureContext } from './user_features.ts';
+import { buildPairUserFeatures, buildUserFeatures, fitUserFeatureSpec, itemRoles, ROLE_TARGET, type UserFeatureContext } from './user_features.ts';
 
 /** Training interactions in the data layer's columnar form (dense ids). */
 export interface TrainInteractions {
@@ -50,27 +50,30 @@ export interface TrainTwoTowerOptions {
 
 /**
  * Distinct (user, item) positives: target-role items, allowed kinds, ts < asOf.
- * -> pairs [P] sorted by (user, item), counts [N] (distinct users per item)
+ * -> pairs [P] sorted by (user, item), ts [P] (time of the pair's FIRST positive interaction),
+ *    counts [N] (distinct users per item)
  */
 export function positivePairs(train: TrainInteractions, role: Int32Array, kinds: readonly string[], asOf: number):
-  { user: Int32Array; item: Int32Array; counts: Int32Array } {
+  { user: Int32Array; item: Int32Array; ts: Float64Array; counts: Int32Array } {
   const ok = new Uint8Array(256);
   for (const k of kinds) ok[KIND_CODES[k as Kind]] = 1;
   const N = role.length;
-  const keys: number[] = [];
+  const first = new Map<number, number>();
   for (let e = 0; e < train.n; e++) {
-    const i = train.item[e];
-    if (role[i] === ROLE_TARGET && ok[train.kind[e]] && train.ts[e] < asOf) keys.push(train.user[e] * N + i);
+    const i = train.item[e], t = train.ts[e];
+    if (role[i] !== ROLE_TARGET || !ok[train.kind[e]] || !(t < asOf)) continue;
+    const key = train.user[e] * N + i, prev = first.get(key);
+    if (prev === undefined || t < prev) first.set(key, t);
   }
-  keys.sort((a, b) => a - b);
-  const user: number[] = [], item: number[] = [];
+  const keys = [...first.keys()].sort((a, b) => a - b);
+  const P = keys.length;
+  const user = new Int32Array(P), item = new Int32Array(P), ts = new Float64Array(P);
   const counts = new Int32Array(N);
-  for (let k = 0; k < keys.length; k++) {
-    if (k > 0 && keys[k] === keys[k - 1]) continue;
+  for (let k = 0; k < P; k++) {
     const i = keys[k] % N;
-    user.push((keys[k] - i) / N); item.push(i); counts[i]++;
+    user[k] = (keys[k] - i) / N; item[k] = i; ts[k] = first.get(keys[k])!; counts[i]++;
   }
-  return { user: Int32Array.from(user), item: Int32Array.from(item), counts };
+  return { user, item, ts, counts };
 }
 
 /**
@@ -96,10 +99,16 @@ export async function trainTwoTower(o: TrainTwoTowerOptions): Promise<TwoTowerMo
     text: cfg.historyText ? o.items.text : null };
   const spec = fitUserFeatureSpec(cfg, o.users, hgnn?.dim ?? 0, taste.dim, cfg.historyText ? o.items.textDim : 0);
   const vocab = new Vocabulary(spec.countries);
-  const uf = buildUserFeatures(spec, ctx, vocab, o.users, o.train, o.asOf);
   const itemDense = buildItemDense(o.items, hgnn);
   const pos = positivePairs(o.train, role, cfg.positiveKinds, o.asOf);
   if (pos.user.length < 2) throw new Error(`${who}: need at least 2 positive (user, ${cfg.targetType}) pairs before asOf with kinds [${cfg.positiveKinds}], got ${pos.user.length}`);
+  // 'positive': one user row per pair, from the history strictly before the pair's first
+  // positive (no label leakage; users whose first audiobook it is look like cold users).
+  // 'asOf': one row per user from the whole window (includes the positive itself).
+  const uf = cfg.userFeaturesAt === 'positive'
+    ? buildPairUserFeatures(spec, ctx, vocab, o.users, o.train, pos.user, pos.ts)
+    : buildUserFeatures(spec, ctx, vocab, o.users, o.train, o.asOf);
+  const pairUser = cfg.userFeaturesAt === 'positive' ? Int32Array.from({ length: pos.user.length }, (_, k) => k) : pos.user;
 
   const net = new TwoTowerNet({
     userDense: spec.dim, countryVocab: vocab.size, countryDim: cfg.countryDim,
@@ -108,7 +117,7 @@ export async function trainTwoTower(o: TrainTwoTowerOptions): Promise<TwoTowerMo
   }, cfg.seed);
   const trainer = new TwoTowerTrainer(net, {
     userDense: uf.dense, userCountry: uf.country, itemDense, itemLanguage: o.items.languageId, itemGenre: o.items.genreId,
-    pairUser: pos.user, pairItem: pos.item, logQ: cfg.logQ ? itemLogQ(pos.counts) : null,
+    pairUser, pairItem: pos.item, logQ: cfg.logQ ? itemLogQ(pos.counts) : null,
   }, { batchSize: cfg.batchSize, lr: cfg.lr, seed: cfg.seed, threads: cfg.threads });
   const model = new TwoTowerModel(cfg, net, spec, ctx, { dense: itemDense, language: o.items.languageId, genre: o.items.genreId });
   if (o.itemIds) {
@@ -116,7 +125,7 @@ export async function trainTwoTower(o: TrainTwoTowerOptions): Promise<TwoTowerMo
     model.itemIds = [...o.itemIds];
   }
 
-  const fingerprint = JSON.stringify({ dims: net.dims, seed: cfg.seed, pairs: pos.user.length, batch: cfg.batchSize, lr: cfg.lr });
+  const fingerprint = JSON.stringify({ dims: net.dims, seed: cfg.seed, pairs: pos.user.length, batch: cfg.batchSize, lr: cfg.lr, at: cfg.userFeaturesAt });
   const ckpt = o.checkpointDir ? checkpointPath(o.checkpointDir) : null;
   if (ckpt && o.resume && existsSync(ckpt)) {
     const meta = trainer.loadCheckpoint(ckpt);

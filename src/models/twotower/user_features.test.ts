@@ -6,7 +6,7 @@ import { twoTowerConfig } from './config.ts';
 import { buildItemDense, hgnnInputFromTyped } from './item_features.ts';
 import { plantedProblem } from './planted.ts';
 import {
-  ROLE_OTHER, ROLE_TARGET, ROLE_TASTE, buildUserFeatures, fitUserFeatureSpec, itemRoles, userFeaturesFromRaw, userLayout,
+  ROLE_OTHER, ROLE_TARGET, ROLE_TASTE, buildPairUserFeatures, buildUserFeatures, fitUserFeatureSpec, itemRoles, userFeaturesFromRaw, userLayout,
   type UserFeatureContext,
 } from './user_features.ts';
 
@@ -122,4 +122,33 @@ test('hgnnInputFromTyped aligns per-type string-id embeddings with dense ids; mi
   assert.deepEqual([...h.emb], [5, 6, 0, 0, 1, 2]);
   assert.deepEqual([...h.mask], [1, 0, 1]);
   assert.throws(() => hgnnInputFromTyped(['a'], { dim: 2, types: { t: { ids: ['a'], x: new Float32Array(3) } } }), /hgnnInputFromTyped: type 't' has 1 ids but 3 values \(dim 2\)/);
+});
+
+test('buildPairUserFeatures: each positive sees only the history strictly before it (no label in its own input)', () => {
+  const { ctx, spec, vocab } = tiny();
+  const users = { n: 2, age: [20, 40], country: ['SE', null] };
+  // user 0: podcast 2 (day -10), audiobook 0 (day -5), audiobook 1 (day -2); user 1: audiobook 1 (day -3) only
+  const train = {
+    n: 4, user: Int32Array.from([0, 0, 0, 1]), item: Int32Array.from([2, 0, 1, 1]), kind: Uint8Array.from([0, 0, 0, 0]),
+    ts: Float64Array.from([asOf - 10 * DAY, asOf - 5 * DAY, asOf - 2 * DAY, asOf - 3 * DAY]),
+  };
+  const at = Float64Array.from([asOf - 5 * DAY, asOf - 2 * DAY, asOf - 3 * DAY]);
+  const r = buildPairUserFeatures(spec, ctx, vocab, users, train, Int32Array.from([0, 0, 1]), at);
+  const D = spec.dim, lay = userLayout(spec), row = (k: number) => [...r.dense.subarray(k * D, (k + 1) * D)];
+  // pair 0 (user 0 -> audiobook 0): only the podcast before it; no audiobook yet (a cold-start example)
+  assert.deepEqual(row(0).slice(lay.target, lay.target + 2), [0, 0]);
+  assert.deepEqual(row(0).slice(lay.other, lay.other + 2), [2, 2]);
+  assert.equal(row(0)[lay.scalars + 2], 0, 'hasTarget 0');
+  // pair 1 (user 0 -> audiobook 1): audiobook 0 is history, audiobook 1 is not
+  assert.deepEqual(row(1).slice(lay.target, lay.target + 2), [1, 0]);
+  assert.equal(row(1)[lay.scalars + 2], 1);
+  // pair 2: user 1 has nothing before; the whole-window row (buildUserFeatures) would contain the label
+  assert.equal(row(2)[lay.scalars + 2], 0);
+  const whole = buildUserFeatures(spec, ctx, vocab, users, train, asOf);
+  assert.deepEqual([...whole.dense.subarray(D + lay.target, D + lay.target + 2)], [0, 1], 'asOf row includes the positive itself');
+  assert.deepEqual([...r.country], [vocab.id('SE'), vocab.id('SE'), 0]);
+  // each row equals the request path at that time
+  const req = userFeaturesFromRaw(spec, ctx, vocab, { items: [2, 0, 1], kinds: [0, 0, 0], ts: [...train.ts.subarray(0, 3)], age: 20, country: 'SE', asOf: at[1] });
+  assert.deepEqual([...req.dense], row(1));
+  assert.throws(() => buildPairUserFeatures(spec, ctx, vocab, users, train, Int32Array.from([0]), at), /buildPairUserFeatures: user and at must have the same length/);
 });

@@ -218,3 +218,34 @@ export function buildUserFeatures(spec: UserFeatureSpec, ctx: UserFeatureContext
   }
   return { dense, country };
 }
+
+/**
+ * Training rows "as of each positive" (point in time): row k is user[k]'s features from the
+ * history strictly before at[k] (the window is [at[k] - windowDays, at[k])), so the positive
+ * being predicted is never part of its own input. Same writeUserRow as requests.
+ * user, at: [P] -> dense: [P, Du], country: [P]
+ */
+export function buildPairUserFeatures(spec: UserFeatureSpec, ctx: UserFeatureContext, vocab: Vocabulary,
+  users: { n: number; age: ArrayLike<number>; country: readonly (string | null)[] },
+  train: { n: number; user: Int32Array; item: Int32Array; kind: Uint8Array; ts: Float64Array }, user: Int32Array, at: Float64Array): { dense: Float32Array; country: Int32Array } {
+  const U = users.n, D = spec.dim, P = user.length;
+  if (at.length !== P) throw new RangeError(`buildPairUserFeatures: user and at must have the same length, got ${P} and ${at.length}`);
+  const start = new Int32Array(U + 1);
+  for (let e = 0; e < train.n; e++) {
+    const u = train.user[e];
+    if (!(u >= 0 && u < U)) throw new RangeError(`buildPairUserFeatures: train.user[${e}] = ${u} out of range [0, ${U})`);
+    start[u + 1]++;
+  }
+  for (let u = 0; u < U; u++) start[u + 1] += start[u];
+  const rows = new Int32Array(train.n), fill = start.slice(0, U);
+  for (let e = 0; e < train.n; e++) rows[fill[train.user[e]]++] = e;
+  const dense = new Float32Array(P * D), country = new Int32Array(P);
+  for (let k = 0; k < P; k++) {
+    const u = user[k];
+    if (!(u >= 0 && u < U)) throw new RangeError(`buildPairUserFeatures: user[${k}] = ${u} out of range [0, ${U})`);
+    const a = users.age[u];
+    writeUserRow(spec, ctx, train.item, train.kind, train.ts, rows.subarray(start[u], start[u + 1]), a >= 0 ? a : null, at[k], dense, k * D);
+    country[k] = vocab.id(users.country[u]);
+  }
+  return { dense, country };
+}
