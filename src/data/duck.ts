@@ -35,16 +35,25 @@ export async function openDuck(opts: DuckOptions = {}): Promise<Duck> {
     conn,
     async run(sql) {
       if (!trace) { await conn.run(sql); return; }
-      const t = performance.now();
+      const t = performance.now(), c = process.cpuUsage();
       await conn.run(sql);
-      process.stderr.write(`[duck ${((performance.now() - t) / 1000).toFixed(3)} s] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+      traceLine(t, c, sql);
     },
     async rows(sql) {
+      const t = performance.now(), c = process.cpuUsage();
       const r = await conn.runAndReadAll(sql);
+      if (trace) traceLine(t, c, sql);
       return r.getRowObjectsJson() as Record<string, unknown>[];
     },
     close() { conn.closeSync(); instance.closeSync(); },
   };
+}
+
+/** HGREC_TRACE_SQL line: wall and process CPU seconds (all DuckDB threads) of one statement. */
+function traceLine(t0: number, c0: NodeJS.CpuUsage, sql: string): void {
+  const c = process.cpuUsage(c0);
+  const cpu = (c.user + c.system) / 1e6;
+  process.stderr.write(`[duck ${((performance.now() - t0) / 1000).toFixed(3)} s, cpu ${cpu.toFixed(3)} s] ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`);
 }
 
 /** SQL string literal. */

@@ -150,9 +150,11 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       if (t === 'interactions' && cm.kind === undefined && !opts.defaultKind) {
         throw new DataError(`${label}: ${src.path} has no column 'kind' and no defaultKind was given; its columns are: ${src.fileColumns.join(', ')}`);
       }
+      if (t === 'interactions') await idChecks(duck, !!staged.users);
       log(`reading ${t} from ${src.path}`);
+      const sql = checkSql(t, src, cm, opts);
       try {
-        await duck.run(`CREATE TEMP TABLE raw_${t} AS ${checkSql(t, src, cm, opts)}`);
+        await duck.run(`CREATE TEMP TABLE raw_${t} AS ${sql}`);
       } catch (e) {
         throw new DataError(`${label}: ${src.path} is unreadable or truncated: ${firstErrorLine(e)}`);
       }
@@ -160,7 +162,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestResult> {
       staged[t] = { src, cm, rows: n };
     }
     log('validating');
-    await crossChecks(duck, !!staged.users);
+    await finishChecks(duck);
     // rejects, in file order per table
     const rej = await duck.rows(`SELECT tbl, rn, col, reason, val FROM rejects ORDER BY CASE tbl WHEN 'items' THEN 0 WHEN 'users' THEN 1 ELSE 2 END, rn`);
     const lines: Partial<Record<TableName, Map<number, number>>> = {};
@@ -254,30 +256,38 @@ function checkSql(t: TableName, src: ResolvedSource, cm: Record<string, string>,
   const kindNorm = kindMap.length
     ? `CASE lower(trim(kind_raw)) ${kindMap.map(([k, v]) => `WHEN ${lit(k.toLowerCase())} THEN ${lit(v)}`).join(' ')} ELSE lower(trim(kind_raw)) END`
     : `CASE WHEN kind_raw IN (${KINDS.map(lit).join(', ')}) THEN kind_raw ELSE lower(trim(kind_raw)) END`;
+  // Hot path: casts on the untrimmed strings; trim() (a copy of every value) runs only for the
+  // few rows that fail a check, to report the value, and for the rare padded weight.
   const wT = cm.weight ? src.fileTypes[cm.weight] : 'VARCHAR';
-  const wRaw = cm.weight ? (isStrType(wT) ? `NULLIF(trim(${ident(cm.weight)}), '')` : ident(cm.weight)) : 'NULL';
-  const wNum = cm.weight ? (isStrType(wT) ? `TRY_CAST(${wRaw} AS DOUBLE)` : `CAST(${wRaw} AS DOUBLE)`) : 'NULL::DOUBLE';
+  const wStr = cm.weight !== undefined && isStrType(wT);
+  const wIn = cm.weight ? (wStr ? ident(cm.weight) : `CAST(${ident(cm.weight)} AS VARCHAR)`) : 'NULL::VARCHAR';
+  const wNum = !cm.weight ? 'NULL::DOUBLE'
+    : wStr ? `coalesce(TRY_CAST(${ident(cm.weight)} AS DOUBLE), TRY_CAST(trim(${ident(cm.weight)}) AS DOUBLE))` : `CAST(${ident(cm.weight)} AS DOUBLE)`;
+  // w_raw of the old query: the weight text, trimmed, NULL when empty
+  const wRaw = wStr ? `NULLIF(trim(w_in), '')` : 'w_in';
+  const wGiven = wStr ? `NOT ${empty('w_in')}` : 'w_in IS NOT NULL';
   const tsIsStr = isStrType(src.fileTypes[cm.ts]);
+  const tsRaw = tsIsStr ? `NULLIF(trim(ts_in), '')` : `NULLIF(ts_in, '')`;
   return `SELECT user_id, item_id, kind, CASE WHEN ecol IS NULL THEN ts END AS ts, CASE WHEN ecol IS NULL THEN weight END AS weight, ecol,
       CASE ecol WHEN 'user_id' THEN 'empty required field user_id' WHEN 'item_id' THEN 'empty required field item_id'
         WHEN 'kind' THEN CASE WHEN ${empty('kind_raw')} THEN 'empty required field kind' ELSE 'unknown kind ' || ${q('kind_raw')} || ' (expected ${KINDS.join(' | ')})' END
-        WHEN 'ts' THEN CASE WHEN ts_raw IS NULL THEN 'empty required field ts' WHEN ts IS NULL THEN 'unparsable time ' || ${q('ts_raw')} ELSE 'time out of range (years 1900-2200) ' || ${q('ts_raw')} END
+        WHEN 'ts' THEN CASE WHEN ${tsRaw} IS NULL THEN 'empty required field ts' WHEN ts IS NULL THEN 'unparsable time ' || ${q(tsRaw)} ELSE 'time out of range (years 1900-2200) ' || ${q(tsRaw)} END
         WHEN 'weight' THEN 'weight is not a finite number' END AS reason,
-      CASE ecol WHEN 'kind' THEN kind_raw WHEN 'ts' THEN ts_raw WHEN 'weight' THEN w_raw END AS val
+      CASE ecol WHEN 'kind' THEN kind_raw WHEN 'ts' THEN ${tsRaw} WHEN 'weight' THEN ${wRaw} END AS val
     FROM (
       SELECT *, CASE WHEN ${empty('user_id')} THEN 'user_id' WHEN ${empty('item_id')} THEN 'item_id'
           WHEN kind IS NULL OR kind NOT IN (${KINDS.map(lit).join(', ')}) THEN 'kind'
           WHEN ts IS NULL OR year(ts) < 1900 OR year(ts) > 2200 THEN 'ts'
-          WHEN w_raw IS NOT NULL AND (weight IS NULL OR NOT isfinite(weight)) THEN 'weight' END AS ecol
-      FROM (SELECT user_id, item_id, kind_raw, ${kindNorm} AS kind, ts_raw, ts, w_raw, weight
+          WHEN CASE WHEN weight IS NULL THEN ${wGiven} ELSE NOT isfinite(weight) END THEN 'weight' END AS ecol
+      FROM (SELECT user_id, item_id, kind_raw, ${kindNorm} AS kind, ts_in, ts, w_in, weight
         FROM (SELECT ${strCol(cm, src, 'user_id')} AS user_id, ${strCol(cm, src, 'item_id')} AS item_id, ${kindRaw} AS kind_raw,
-                NULLIF(${tsIsStr ? `trim(${ident(cm.ts)})` : `CAST(${ident(cm.ts)} AS VARCHAR)`}, '') AS ts_raw,
-                ${tsExpr(cm, src)} AS ts, CAST(${wRaw} AS VARCHAR) AS w_raw, ${wNum} AS weight
+                ${tsIsStr ? ident(cm.ts) : `CAST(${ident(cm.ts)} AS VARCHAR)`} AS ts_in,
+                ${tsExpr(cm, src)} AS ts, ${wIn} AS w_in, ${wNum} AS weight
               FROM ${from})))`;
 }
 
-/** Duplicates, references, and the ok tables; fills `rejects`. */
-async function crossChecks(duck: Duck, hasUsers: boolean): Promise<void> {
+/** Duplicate item/user ids; creates items_ok, users_given and `rejects` (items and users rows). */
+async function idChecks(duck: Duck, hasUsers: boolean): Promise<void> {
   // first occurrence of each id wins; later duplicates are rejected
   await duck.run(`CREATE TEMP TABLE items_dup AS SELECT rn, item_id, first_rn FROM (
       SELECT rowid AS rn, item_id, min(rowid) OVER (PARTITION BY item_id) AS first_rn FROM raw_items WHERE ecol IS NULL) WHERE rn <> first_rn`);
@@ -295,22 +305,47 @@ async function crossChecks(duck: Duck, hasUsers: boolean): Promise<void> {
   } else {
     await duck.run(`CREATE TEMP TABLE users_given (user_id VARCHAR, age INTEGER, country VARCHAR)`);
   }
+}
+
+/**
+ * Reference checks on the staged interactions (rowid = record index, file order): an item_id
+ * missing from items_ok becomes the row's problem (the last check, so only rows that passed the
+ * row checks), marked in place, so the ok rows are a plain filter that keeps file order. Then the
+ * interaction rejects, the ok view, and users_ok = given users + implicit users.
+ */
+async function finishChecks(duck: Duck): Promise<void> {
+  // anti-join on the staged item_id column (items is the small build side); usually matches nothing
+  await duck.run(`UPDATE raw_interactions SET ecol = 'item_id', reason = 'unknown item_id (not in items, or its items row was rejected)', val = item_id
+    WHERE rowid IN (SELECT r.rowid FROM raw_interactions r WHERE r.ecol IS NULL AND NOT EXISTS (SELECT 1 FROM items_ok i WHERE i.item_id = r.item_id))`);
   await duck.run(`INSERT INTO rejects SELECT 'interactions', rowid, ecol, reason, val FROM raw_interactions WHERE ecol IS NOT NULL`);
-  await duck.run(`INSERT INTO rejects SELECT 'interactions', r.rowid, 'item_id', 'unknown item_id (not in items, or its items row was rejected)', r.item_id
-    FROM raw_interactions r WHERE r.ecol IS NULL AND NOT EXISTS (SELECT 1 FROM items_ok i WHERE i.item_id = r.item_id)`);
-  await duck.run(`CREATE TEMP VIEW inter_ok AS SELECT r.user_id, r.item_id, r.kind, r.ts, r.weight FROM raw_interactions r SEMI JOIN items_ok i ON i.item_id = r.item_id WHERE r.ecol IS NULL`);
+  await duck.run(`CREATE TEMP VIEW inter_ok AS SELECT user_id, item_id, kind, ts, weight FROM raw_interactions WHERE ecol IS NULL`);
+  // implicit users: only rows whose user is not in users_given reach the DISTINCT
   await duck.run(`CREATE TEMP TABLE users_ok AS SELECT user_id, age, country FROM users_given
-    UNION ALL SELECT user_id, NULL::INTEGER, NULL::VARCHAR FROM (SELECT DISTINCT user_id FROM inter_ok) i
-      WHERE NOT EXISTS (SELECT 1 FROM users_given g WHERE g.user_id = i.user_id)`);
+    UNION ALL SELECT DISTINCT user_id, NULL::INTEGER, NULL::VARCHAR FROM inter_ok x WHERE NOT EXISTS (SELECT 1 FROM users_given g WHERE g.user_id = x.user_id)`);
 }
 
 async function buildManifest(duck: Duck, opts: IngestOptions, staged: Partial<Record<TableName, Staged>>, rej: Record<string, unknown>[], out: Record<'items' | 'users' | 'interactions', string>): Promise<Manifest> {
   const one = async (sql: string) => (await duck.rows(sql))[0];
-  // statistics from the written Parquet (columnar, cheap) rather than the staging tables
-  await duck.run(`CREATE TEMP VIEW inter_out AS SELECT * FROM read_parquet(${lit(out.interactions)})`);
   const counts = await one(`SELECT (SELECT count(*) FROM items_ok)::BIGINT AS items, (SELECT count(*) FROM users_ok)::BIGINT AS users,
-    (SELECT count(*) FROM inter_out)::BIGINT AS inter, (SELECT count(*) FROM users_given)::BIGINT AS given,
-    (SELECT epoch_ms(min(ts)) FROM inter_out)::BIGINT AS tmin, (SELECT epoch_ms(max(ts)) FROM inter_out)::BIGINT AS tmax`);
+    (SELECT count(*) FROM users_given)::BIGINT AS given`);
+  // interaction statistics in one scan of the staged ok rows, per (kind, item type): counts, time range, hash
+  const groups = await duck.rows(`SELECT x.kind, i.type, count(*)::BIGINT AS n, epoch_ms(min(x.ts))::BIGINT AS tmin, epoch_ms(max(x.ts))::BIGINT AS tmax,
+      sum(hash(x.user_id, x.item_id, x.kind, x.ts, x.weight))::VARCHAR AS h
+    FROM inter_ok x JOIN items_ok i USING (item_id) GROUP BY x.kind, i.type`);
+  const perKind: Record<string, number> = {};
+  const perType: Record<string, number> = {};
+  let nInter = 0, hx: bigint | null = null;
+  let tmin: number | null = null, tmax: number | null = null;
+  for (const g of groups) {
+    const n = Number(g.n);
+    nInter += n;
+    perKind[String(g.kind)] = (perKind[String(g.kind)] ?? 0) + n;
+    perType[String(g.type)] = (perType[String(g.type)] ?? 0) + n;
+    if (g.tmin !== null) tmin = tmin === null ? Number(g.tmin) : Math.min(tmin, Number(g.tmin));
+    if (g.tmax !== null) tmax = tmax === null ? Number(g.tmax) : Math.max(tmax, Number(g.tmax));
+    hx = (hx ?? 0n) + BigInt(String(g.h));
+  }
+  const sorted = (o: Record<string, number>) => Object.fromEntries(Object.keys(o).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => [k, o[k]]));
   const kv = async (sql: string) => Object.fromEntries((await duck.rows(sql)).map((r) => [String(r.k), Number(r.n)]));
   const byReason: Record<string, number> = {};
   const perTable = { items: 0, users: 0, interactions: 0 };
@@ -319,20 +354,17 @@ async function buildManifest(duck: Duck, opts: IngestOptions, staged: Partial<Re
     byReason[key] = (byReason[key] ?? 0) + 1;
     perTable[r.tbl as TableName]++;
   }
-  const tmin = counts.tmin === null ? null : Number(counts.tmin);
-  const tmax = counts.tmax === null ? null : Number(counts.tmax);
   // order-independent content hash: per table, the sum of DuckDB's row hashes (+ row count), hashed together
   const h = await one(`SELECT
       (SELECT sum(hash(item_id, type, title, description, language, genre))::VARCHAR FROM read_parquet(${lit(out.items)})) AS hi,
-      (SELECT sum(hash(user_id, age, country))::VARCHAR FROM read_parquet(${lit(out.users)})) AS hu,
-      (SELECT sum(hash(user_id, item_id, kind, ts, weight))::VARCHAR FROM inter_out) AS hx`);
-  const hash = createHash('sha256').update(`${h.hi}|${h.hu}|${h.hx}|${counts.items}|${counts.users}|${counts.inter}`);
+      (SELECT sum(hash(user_id, age, country))::VARCHAR FROM read_parquet(${lit(out.users)})) AS hu`);
+  // same digest as summing over the whole table (NULL sum -> 'null')
+  const hash = createHash('sha256').update(`${h.hi}|${h.hu}|${hx === null ? 'null' : hx.toString()}|${counts.items}|${counts.users}|${nInter}`);
   const inputs: Manifest['inputs'] = {};
   for (const t of TABLE_ORDER) {
     const st = staged[t];
     inputs[t] = st ? { path: st.src.path, format: st.src.format, gz: st.src.gz, bytes: st.src.bytes, columns: st.cm } : null;
   }
-  const nInter = Number(counts.inter);
   const nUsers = Number(counts.users);
   return {
     format: 'hgrec-tables', version: 1, createdAt: new Date().toISOString(),
@@ -340,8 +372,8 @@ async function buildManifest(duck: Duck, opts: IngestOptions, staged: Partial<Re
     rejected: { total: rej.length, ...perTable, byReason },
     timeRange: { min: tmin === null ? null : new Date(tmin).toISOString(), max: tmax === null ? null : new Date(tmax).toISOString(), minMs: tmin, maxMs: tmax },
     itemsPerType: await kv(`SELECT type AS k, count(*)::BIGINT AS n FROM items_ok GROUP BY 1 ORDER BY 1`),
-    interactionsPerType: await kv(`SELECT i.type AS k, count(*)::BIGINT AS n FROM inter_out x JOIN items_ok i USING (item_id) GROUP BY 1 ORDER BY 1`),
-    interactionsPerKind: await kv(`SELECT kind AS k, count(*)::BIGINT AS n FROM inter_out GROUP BY 1 ORDER BY 1`),
+    interactionsPerType: sorted(perType),
+    interactionsPerKind: sorted(perKind),
     roles: opts.roles ?? DEFAULT_ROLES,
     inputs,
     contentHash: `sha256:${hash.digest('hex')}`,
