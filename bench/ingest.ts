@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { generateSynthetic } from '../src/data/synthetic.ts';
 import { ingest } from '../src/data/ingest.ts';
@@ -43,7 +44,9 @@ if (mode) {
   }
   const seconds = (performance.now() - t0) / 1000;
   rmSync(ws, { recursive: true, force: true });
-  console.log(JSON.stringify({ seconds, rows, max_rss_mb: process.resourceUsage().maxRSS / 1024 }));
+  const ru = process.resourceUsage();
+  // cpu_s: user + system seconds of this process, all DuckDB worker threads included
+  console.log(JSON.stringify({ seconds, rows, max_rss_mb: ru.maxRSS / 1024, cpu_s: (ru.userCPUTime + ru.systemCPUTime) / 1e6 }));
   process.exit(0);
 }
 
@@ -65,7 +68,7 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== params) {
 }
 
 const self = fileURLToPath(import.meta.url);
-function child(m: string): { seconds: number; rows: number; max_rss_mb: number } {
+function child(m: string): { seconds: number; rows: number; max_rss_mb: number; cpu_s: number } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', m, '--data', dataDir, '--memory', memory], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`bench/ingest: child ${m} failed with status ${r.status}`);
   const last = r.stdout.trim().split('\n').pop()!;
@@ -77,10 +80,10 @@ const base: ReturnType<typeof child>[] = [];
 for (let k = 0; k < repeats; k++) {
   const b = child('baseline');
   base.push(b);
-  console.error(`baseline ${k + 1}/${repeats}: ${b.rows} rows in ${b.seconds.toFixed(2)} s (${(b.rows / b.seconds / 1e6).toFixed(2)} M rows/s), max RSS ${b.max_rss_mb.toFixed(0)} MB`);
+  console.error(`baseline ${k + 1}/${repeats}: ${b.rows} rows in ${b.seconds.toFixed(2)} s, CPU ${b.cpu_s.toFixed(1)} s (${(b.rows / b.seconds / 1e6).toFixed(2)} M rows/s), max RSS ${b.max_rss_mb.toFixed(0)} MB, load ${loadavg()[0].toFixed(1)}`);
   const r = child('ingest');
   runs.push(r);
-  console.error(`ingest   ${k + 1}/${repeats}: ${r.rows} rows in ${r.seconds.toFixed(2)} s (${(r.rows / r.seconds / 1e6).toFixed(2)} M rows/s), max RSS ${r.max_rss_mb.toFixed(0)} MB`);
+  console.error(`ingest   ${k + 1}/${repeats}: ${r.rows} rows in ${r.seconds.toFixed(2)} s, CPU ${r.cpu_s.toFixed(1)} s (${(r.rows / r.seconds / 1e6).toFixed(2)} M rows/s), max RSS ${r.max_rss_mb.toFixed(0)} MB, load ${loadavg()[0].toFixed(1)}`);
 }
 const n = runs[0].rows;
 console.log(JSON.stringify({
@@ -90,6 +93,11 @@ console.log(JSON.stringify({
   seconds_median: Number(median(runs.map((r) => r.seconds)).toFixed(3)),
   baseline_rows_per_s: Math.round(base[0].rows / median(base.map((r) => r.seconds))),
   baseline_peak_rss_mb: Math.round(Math.max(...base.map((r) => r.max_rss_mb))),
+  cpu_s_median: Number(median(runs.map((r) => r.cpu_s)).toFixed(2)),
+  baseline_seconds_median: Number(median(base.map((r) => r.seconds)).toFixed(3)),
+  baseline_cpu_s_median: Number(median(base.map((r) => r.cpu_s)).toFixed(2)),
+  // 1-minute load average when the runs ended (2 cores; > 2 means the cores were shared)
+  load_avg_1m: Number(loadavg()[0].toFixed(2)),
   repeats,
   memory_limit: memory,
 }));
