@@ -20,7 +20,7 @@ import { printRecommendations, stdout } from './print.ts';
 function ctxOf(cmd: Command, overrides?: (c: HgrecConfig) => void): StageContext {
   const g = cmd.optsWithGlobals() as GlobalOptions;
   const config = resolveConfig(g, overrides);
-  return { ws: config.workspace, config, force: g.force, log: makeLogger(g) };
+  return { ws: config.workspace, config, force: g.force, log: makeLogger(g), quiet: g.quiet, json: g.logJson };
 }
 
 /** `--map interactions.user_id=uid` → { interactions: { user_id: 'uid' } } */

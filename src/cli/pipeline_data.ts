@@ -20,6 +20,9 @@ export interface StageContext {
   config: HgrecConfig;
   force?: boolean;
   log: (msg: string) => void;
+  /** --quiet / --log-json: no progress bars */
+  quiet?: boolean;
+  json?: boolean;
 }
 
 /** Stage `tables`: canonical, validated tables in `<ws>/tables`. */

@@ -18,6 +18,7 @@ import {
 } from '../models/hgnn/index.ts';
 import { hgnnInputFromTyped, itemInputsFromFeatures, trainTwoTower, TwoTowerModel } from '../models/twotower/index.ts';
 import type { StageContext } from './pipeline_data.ts';
+import { barsWanted, progressBar, type Progress } from './progress.ts';
 import { requireStage, runStage, stageKey, type StageOutcome } from './stage.ts';
 
 export const FEATURE_STATE_DIR = 'state';
@@ -88,13 +89,16 @@ export async function runHgnn(ctx: StageContext): Promise<StageOutcome> {
     const graph = await loadHeteroGraph(join(ws, 'graph', 'graph_nodes.parquet'), join(ws, 'graph', 'graph_edges.parquet'));
     const features = graphFeatures(graph, s.items, await loadItemFeatures(ws, s));
     const ckpt = join(ws, '.checkpoints', `hgnn-${stageKey(material)}`);
+    const bar = progressBar('train-hgnn', h.epochs, { quiet: ctx.quiet, json: ctx.json });
     const r = await trainHgnn({
-      graph, features, seed: config.seed, log,
+      graph, features, seed: config.seed, log: bar ? () => {} : log,
+      onProgress: bar ? (e) => bar.update(e.epoch, `val_loss ${e.valLoss.toFixed(4)} val_hr10 ${e.valHr10.toFixed(3)}${e.best ? ' *best' : ''}`) : undefined,
       config: { hidden: h.hidden, out: h.out, fanout: h.fanout, margin: h.margin, lr: h.lr, batch: h.batch,
         epochs: h.epochs, patience: h.patience, valFraction: h.valFraction, balanced: h.balanced, dropRelations: h.dropRelations },
       // keyed by the stage inputs so a changed config never resumes a stale run
       checkpointDir: ckpt, resume: !ctx.force,
     });
+    bar?.stop();
     rmSync(ckpt, { recursive: true, force: true });
     exportEmbeddings(dir, r.model, graph, features, { fanout: r.config.inferenceFanout, seed: r.config.inferenceSeed, out: r.config.out },
       { bestEpoch: r.bestEpoch, config: r.config });
@@ -158,6 +162,8 @@ export async function runTwoTower(ctx: StageContext, opts: { hgnnFrom?: string }
     const hgnn = t.useHgnn ? hgnnInputFromTyped(s.items.ids, loadEmbeddings(hgnnPath)) : null;
     const state = loadFeatureState(join(ws, 'features', FEATURE_STATE_DIR));
     const ckpt = join(ws, '.checkpoints', `twotower-${stageKey(material)}`);
+    let bar: Progress | null = null; // sized on the first step, when steps per epoch are known
+    const bars = barsWanted({ quiet: ctx.quiet, json: ctx.json });
     const model = await trainTwoTower({
       itemTypeNames: s.items.typeNames, itemType: s.items.type, itemIds: s.items.ids,
       items: itemInputsFromFeatures(features, { language: state.vocabularies.language.size, genre: state.vocabularies.genre.size }),
@@ -169,7 +175,12 @@ export async function runTwoTower(ctx: StageContext, opts: { hgnnFrom?: string }
         windowDays: t.historyDays, seed: config.seed,
       },
       checkpointDir: ckpt, resume: !ctx.force,
+      progress: bars ? (p) => {
+        bar ??= progressBar('train-2t', t.epochs * p.steps, { quiet: ctx.quiet, json: ctx.json });
+        bar?.update((p.epoch - 1) * p.steps + p.step, `epoch ${p.epoch}/${t.epochs} loss ${p.loss.toFixed(4)}`);
+      } : !ctx.quiet,
     });
+    (bar as Progress | null)?.stop();
     rmSync(ckpt, { recursive: true, force: true });
     model.save(join(dir, TWO_TOWER_DIR));
     return { epochs: model.history.length, history: model.history };
@@ -181,3 +192,4 @@ export function loadTwoTower(ws: string): TwoTowerModel {
   requireStage(ws, 'twotower', 'train-2t');
   return TwoTowerModel.load(join(ws, 'twotower', TWO_TOWER_DIR));
 }
+
