@@ -38,6 +38,11 @@ export interface TwoTowerConfig {
    * users then never occur in training — see QUALITY.md).
    */
   userFeaturesAt: 'positive' | 'asOf';
+  /**
+   * null (default, paper: "dot product"): logits are raw dot products. A number τ: both tower
+   * outputs are L2-normalised and logits are cosine / τ (served vectors are normalised too).
+   */
+  temperature: number | null;
   /** In-batch softmax: logQ correction on (default true). */
   logQ: boolean;
   batchSize: number;
@@ -63,6 +68,7 @@ export const TWO_TOWER_DEFAULTS: Readonly<TwoTowerConfig> = Object.freeze({
   languageDim: 8,
   genreDim: 8,
   userFeaturesAt: 'positive',
+  temperature: null,
   logQ: true,
   batchSize: 128,
   lr: 1e-3,
@@ -91,6 +97,7 @@ export function twoTowerConfig(opts: Partial<TwoTowerConfig> = {}): Readonly<Two
     fail('positiveKinds', `a non-empty list of ${KIND_NAMES.join(' | ')}`, c.positiveKinds);
   }
   if (c.userFeaturesAt !== 'positive' && c.userFeaturesAt !== 'asOf') fail('userFeaturesAt', "'positive' or 'asOf'", c.userFeaturesAt);
+  if (c.temperature !== null && !(typeof c.temperature === 'number' && c.temperature > 0 && Number.isFinite(c.temperature))) fail('temperature', 'null or a finite number > 0', c.temperature);
   for (const k of ['useHgnn', 'historyText', 'weakSignals', 'logQ'] as const) if (typeof c[k] !== 'boolean') fail(k, 'a boolean', c[k]);
   for (const k of ['windowDays', 'tasteWindowDays'] as const) if (!(c[k] > 0)) fail(k, 'a number > 0 (Infinity allowed)', c[k]);
   if (!Array.isArray(c.hidden) || c.hidden.length < 1 || c.hidden.some((h) => !Number.isInteger(h) || h < 1)) fail('hidden', 'a non-empty list of integers >= 1', c.hidden);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng, Tape } from '../../tensor/index.ts';
 import { assertClose, gradcheck, randn } from '../../testing/index.ts';
-import { duplicateMask, inBatchSoftmaxLoss, itemLogQ, logQOffsets } from './loss.ts';
+import { duplicateMask, inBatchSoftmaxLoss, itemLogQ, logQOffsets, normalizeRows } from './loss.ts';
 
 test('itemLogQ, logQOffsets and duplicateMask hand-computed', () => {
   assertClose(itemLogQ([3, 1, 0]), [Math.log(3 / 4), Math.log(1 / 4), Math.log(0.5 / 4)]);
@@ -60,4 +60,29 @@ test('inBatchSoftmaxLoss rejects mismatched batch sizes by name', () => {
   const rng = new Rng(1);
   assert.throws(() => inBatchSoftmaxLoss(new Tape(), randn([3, 2], rng), randn([2, 2], rng), Int32Array.from([0, 1, 2]), null),
     /inBatchSoftmaxLoss: u and v must have 3 rows \(itemIds\), got \[3, 2\] and \[2, 2\]/);
+});
+
+test('temperature: loss = dot-product loss of the L2-normalised rows scaled by 1/τ; gradients check; normalizeRows', () => {
+  const rng = new Rng(7);
+  const B = 5, H = 4, tau = 0.2;
+  const u = randn([B, H], rng, 1, 'u'), v = randn([B, H], rng, 1, 'v');
+  const ids = Int32Array.from([1, 0, 1, 2, 3]);
+  const lq = itemLogQ([2, 1, 1, 3]);
+  const un = normalizeRows(Float32Array.from(u.data), H).map((x) => x / tau), vn = normalizeRows(Float32Array.from(v.data), H);
+  for (let r = 0; r < B; r++) {
+    let s = 0;
+    for (let j = 0; j < H; j++) s += vn[r * H + j] ** 2;
+    assertClose([s], [1], 1e-6);
+  }
+  const tp = new Tape();
+  assertClose([inBatchSoftmaxLoss(tp, u, v, ids, lq, undefined, tau).item()], [referenceLoss(un, vn, ids, lq, H)], 1e-5);
+  // scale-invariant in the inputs (cosine), unlike the raw dot product
+  const u3 = randn([B, H], rng, 1, 'u3');
+  u3.data.set(u.data.map((x) => 3 * x));
+  assertClose([inBatchSoftmaxLoss(tp, u3, v, ids, lq, undefined, tau).item()], [inBatchSoftmaxLoss(tp, u, v, ids, lq, undefined, tau).item()], 1e-5);
+  assert.ok(Math.abs(inBatchSoftmaxLoss(tp, u3, v, ids, lq).item() - inBatchSoftmaxLoss(tp, u, v, ids, lq).item()) > 1e-3);
+  const r = gradcheck((t, [a, b]) => inBatchSoftmaxLoss(t, a, b, ids, lq, undefined, tau), [u, v], { eps: 1e-2 });
+  assert.equal(r.checked, 2 * B * H);
+  assert.throws(() => inBatchSoftmaxLoss(tp, u, v, ids, lq, undefined, 0), /inBatchSoftmaxLoss: temperature must be null or a finite number > 0, got 0/);
+  assertClose(normalizeRows(Float32Array.from([3, 4, 0, 0]), 2), [0.6, 0.8, 0, 0], 1e-7);
 });

@@ -3,7 +3,7 @@
 // columns holding the same item id as row b's positive (masked). Logits are corrected by
 // subtracting log q(item), q = the item's share of the training positives, so popular items
 // are not over-penalised for appearing as negatives more often.
-import { Tape, Tensor, matmul, softmaxCrossEntropy } from '../../tensor/index.ts';
+import { Tape, Tensor, l2Normalize, matmul, scale, softmaxCrossEntropy } from '../../tensor/index.ts';
 
 /**
  * log q per item from positive counts: log(count / total). Items with count 0 get log(0.5 / total)
@@ -59,17 +59,32 @@ export function lossScratch(B: number): LossScratch {
 /**
  * The retrieval loss on tower outputs (takes embeddings, not towers).
  * u: [B, H] user vectors, v: [B, H] item vectors of the batch's positives, itemIds: [B],
- * logQ: [N] or null (no correction) -> [1] mean cross-entropy
+ * logQ: [N] or null (no correction), temperature: null = raw dot product (paper), else
+ * cosine / temperature (both sides L2-normalised) -> [1] mean cross-entropy
  * @example const loss = inBatchSoftmaxLoss(tp, u, v, batchItems, logQ);
  */
 export function inBatchSoftmaxLoss(tp: Tape, u: Tensor, v: Tensor, itemIds: Int32Array, logQ: Float32Array | null,
-  scratch: LossScratch = lossScratch(itemIds.length)): Tensor {
+  scratch: LossScratch = lossScratch(itemIds.length), temperature: number | null = null): Tensor {
   const B = itemIds.length;
   if (u.shape[0] !== B || v.shape[0] !== B) {
     throw new RangeError(`inBatchSoftmaxLoss: u and v must have ${B} rows (itemIds), got [${u.shape.join(', ')}] and [${v.shape.join(', ')}]`);
   }
-  const logits = matmul(tp, u, v, { transB: true }); // [B, B]
+  if (temperature !== null && !(temperature > 0 && Number.isFinite(temperature))) throw new RangeError(`inBatchSoftmaxLoss: temperature must be null or a finite number > 0, got ${temperature}`);
+  const logits = temperature === null
+    ? matmul(tp, u, v, { transB: true }) // [B, B]
+    : scale(tp, matmul(tp, l2Normalize(tp, u), l2Normalize(tp, v), { transB: true }), 1 / temperature);
   const mask = duplicateMask(itemIds, scratch.mask.subarray(0, B * B));
   const offsets = logQ ? logQOffsets(itemIds, logQ, scratch.offsets.subarray(0, B)) : undefined;
   return softmaxCrossEntropy(tp, logits, scratch.targets.subarray(0, B), { offsets, mask });
+}
+
+/** L2-normalises every row in place (zero rows stay zero). a: [R, H] -> a */
+export function normalizeRows(a: Float32Array, H: number): Float32Array {
+  for (let r = 0; r * H < a.length; r++) {
+    let s = 0;
+    for (let j = 0; j < H; j++) s += a[r * H + j] * a[r * H + j];
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let j = 0; j < H; j++) a[r * H + j] *= inv;
+  }
+  return a;
 }

@@ -11,6 +11,7 @@ import { KIND_CODES, writeFileAtomic } from '../../data/index.ts';
 import { Vocabulary } from '../../features/index.ts';
 import { loadSafetensors, saveSafetensors, type StoredArray } from '../../tensor/index.ts';
 import { configFromJSON, configToJSON, type TwoTowerConfig } from './config.ts';
+import { normalizeRows } from './loss.ts';
 import { TwoTowerNet, type NetDims } from './net.ts';
 import { ROLE_TARGET, buildUserFeatures, userFeaturesFromRaw, type RawUser, type UserFeatureContext, type UserFeatureSpec } from './user_features.ts';
 
@@ -102,7 +103,7 @@ export class TwoTowerModel {
    */
   userVector(raw: RawUser, out?: Float32Array): Float32Array {
     const { country } = userFeaturesFromRaw(this.userSpec, this.ctx, this.countryVocab, raw, this.denseBuf);
-    return this.net.userInfer1(this.denseBuf, country, out);
+    return this.norm(this.net.userInfer1(this.denseBuf, country, out));
   }
 
   /**
@@ -113,12 +114,17 @@ export class TwoTowerModel {
   userVectorsAt(users: { n: number; age: ArrayLike<number>; country: readonly (string | null)[] },
     interactions: { n: number; user: Int32Array; item: Int32Array; kind: Uint8Array; ts: Float64Array }, asOf: number): Float32Array {
     const f = buildUserFeatures(this.userSpec, this.ctx, this.countryVocab, users, interactions, asOf);
-    return this.net.userInferBatch(f.dense, f.country, users.n);
+    return this.norm(this.net.userInferBatch(f.dense, f.country, users.n));
   }
 
   /** User vectors from precomputed feature rows. dense: [B, Du], country: [B] -> [B, H] */
   userVectorsFromFeatures(dense: Float32Array, country: Int32Array): Float32Array {
-    return this.net.userInferBatch(dense, country, country.length);
+    return this.norm(this.net.userInferBatch(dense, country, country.length));
+  }
+
+  /** Tower outputs as scored in training: L2-normalised rows when the model has a temperature. a: [R, H] -> a */
+  private norm(a: Float32Array): Float32Array {
+    return this.config.temperature === null ? a : normalizeRows(a, this.net.outDim);
   }
 
   /**
@@ -127,7 +133,7 @@ export class TwoTowerModel {
    */
   itemVectors(ids?: Int32Array): Float32Array {
     const Di = this.net.dims.itemDense;
-    if (!ids) return this.net.itemInferBatch(this.items.dense, this.items.language, this.items.genre, this.numItems);
+    if (!ids) return this.norm(this.net.itemInferBatch(this.items.dense, this.items.language, this.items.genre, this.numItems));
     const M = ids.length, dense = new Float32Array(M * Di), lang = new Int32Array(M), genre = new Int32Array(M);
     for (let r = 0; r < M; r++) {
       const i = ids[r];
@@ -135,7 +141,7 @@ export class TwoTowerModel {
       dense.set(this.items.dense.subarray(i * Di, (i + 1) * Di), r * Di);
       lang[r] = this.items.language[i]; genre[r] = this.items.genre[i];
     }
-    return this.net.itemInferBatch(dense, lang, genre, M);
+    return this.norm(this.net.itemInferBatch(dense, lang, genre, M));
   }
 
   /** Writes the model folder (see the file comment); each file atomically, the JSON last. */

@@ -144,3 +144,28 @@ test('positivePairs: distinct (user, target item) pairs before asOf with the all
   const withFollow = positivePairs(train, role, ['stream', 'follow'], 101);
   assert.deepEqual([...withFollow.user], [0, 1, 2, 2, 3]);
 });
+
+test('temperature: served user and item vectors are unit rows (as scored in training), request path = batch path, save/load keeps it', async () => {
+  const p = plantedProblem({ users: 120 });
+  const m = await trainTwoTower(opts(p, { epochs: 2, temperature: 0.1 }));
+  const H = m.dim, items = m.itemVectors(p.audiobooks), users = userVectors(m, p);
+  for (const [a, n] of [[items, p.audiobooks.length], [users, p.users.n]] as const) {
+    for (let r = 0; r < n; r++) {
+      let s = 0;
+      for (let j = 0; j < H; j++) s += a[r * H + j] ** 2;
+      assert.ok(Math.abs(s - 1) < 1e-4, `row ${r} has squared norm ${s}`);
+    }
+  }
+  assertCloseRows(m.userVectorsAt(p.users, p.train, p.asOf), users);
+  const dir = mkdtempSync(join(tmpdir(), 'tt-tau-'));
+  try {
+    m.save(dir);
+    const back = TwoTowerModel.load(dir);
+    assert.equal(back.config.temperature, 0.1);
+    assert.deepEqual(back.itemVectors(p.audiobooks), items);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const dot = await trainTwoTower(opts(p, { epochs: 2 }));
+  assert.ok(dot.itemVectors(p.audiobooks).some((x, i) => i < 10 * H && Math.abs(x) > 1), 'without temperature outputs are not normalised');
+});

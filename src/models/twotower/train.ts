@@ -118,14 +118,14 @@ export async function trainTwoTower(o: TrainTwoTowerOptions): Promise<TwoTowerMo
   const trainer = new TwoTowerTrainer(net, {
     userDense: uf.dense, userCountry: uf.country, itemDense, itemLanguage: o.items.languageId, itemGenre: o.items.genreId,
     pairUser, pairItem: pos.item, logQ: cfg.logQ ? itemLogQ(pos.counts) : null,
-  }, { batchSize: cfg.batchSize, lr: cfg.lr, seed: cfg.seed, threads: cfg.threads });
+  }, { batchSize: cfg.batchSize, lr: cfg.lr, seed: cfg.seed, threads: cfg.threads, temperature: cfg.temperature });
   const model = new TwoTowerModel(cfg, net, spec, ctx, { dense: itemDense, language: o.items.languageId, genre: o.items.genreId });
   if (o.itemIds) {
     if (o.itemIds.length !== N) throw new RangeError(`${who}: itemIds must have ${N} entries, got ${o.itemIds.length}`);
     model.itemIds = [...o.itemIds];
   }
 
-  const fingerprint = JSON.stringify({ dims: net.dims, seed: cfg.seed, pairs: pos.user.length, batch: cfg.batchSize, lr: cfg.lr, at: cfg.userFeaturesAt });
+  const fingerprint = JSON.stringify({ dims: net.dims, seed: cfg.seed, pairs: pos.user.length, batch: cfg.batchSize, lr: cfg.lr, at: cfg.userFeaturesAt, tau: cfg.temperature });
   const ckpt = o.checkpointDir ? checkpointPath(o.checkpointDir) : null;
   if (ckpt && o.resume && existsSync(ckpt)) {
     const meta = trainer.loadCheckpoint(ckpt);

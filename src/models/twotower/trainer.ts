@@ -32,6 +32,8 @@ export interface TrainerOpts {
   seed: number;
   /** OpenBLAS threads while stepping (restored by close()). */
   threads?: number;
+  /** null / absent = raw dot-product logits; else cosine / temperature. */
+  temperature?: number | null;
 }
 
 /** Progress report after some steps. */
@@ -125,7 +127,7 @@ export class TwoTowerTrainer {
     if (Di > 0) kernels.gatherRows(data.itemDense, Di, bi, id.data);
     const u = net.userTape(tp, ud, bc);
     const v = net.itemTape(tp, id, bl, bg);
-    const loss = inBatchSoftmaxLoss(tp, u, v, bi, data.logQ, this.scratch);
+    const loss = inBatchSoftmaxLoss(tp, u, v, bi, data.logQ, this.scratch, this.opts.temperature ?? null);
     const value = loss.item();
     if (!Number.isFinite(value)) {
       tp.reset();
