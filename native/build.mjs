@@ -71,7 +71,7 @@ function build() {
   } else reasons.push('node-gyp not found');
   if (!ndir) return `${reasons.join('; ')}; no local Node headers for a direct compile`;
   mkdirSync(dirname(out), { recursive: true });
-  const r = run(process.env.CXX ?? 'c++', ['-O3', '-std=c++17', '-shared', '-fPIC', '-DNAPI_VERSION=8',
+  const r = run(process.env.CXX ?? 'c++', ['-O3', '-std=c++17', '-fno-math-errno', '-shared', '-fPIC', '-DNAPI_VERSION=8',
     '-DNAPI_DISABLE_CPP_EXCEPTIONS', `-I${join(ndir, 'include', 'node')}`, `-I${api}`, `-I${dirname(cblas)}`,
     'hgrec_native.cc', '-o', out, '-pthread', '-lopenblas']);
   if (r.ok) return null;

@@ -202,39 +202,43 @@ Napi::Value SoftmaxRows(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// adamStep(p, g, m, v, lrT, b1, b2, epsT, wd)
-Napi::Value AdamStep(const Napi::CallbackInfo& info) {
-  float* p = F32(info[0]);
-  const float* g = F32(info[1]);
-  float* m = F32(info[2]);
-  float* v = F32(info[3]);
-  const size_t n = Len(info[0]);
-  const double lrT = info[4].As<Napi::Number>().DoubleValue();
-  const double b1 = info[5].As<Napi::Number>().DoubleValue();
-  const double b2 = info[6].As<Napi::Number>().DoubleValue();
-  const double epsT = info[7].As<Napi::Number>().DoubleValue();
-  const double wd = info[8].As<Napi::Number>().DoubleValue();
-  const double c1 = 1 - b1, c2 = 1 - b2;
-  for (size_t i = 0; i < n; i++) {
-    // Same operation order and precision as the TypeScript twin (double maths, float storage).
-    const double gi = g[i];
-    const float mi = static_cast<float>(b1 * m[i] + c1 * gi);
-    const float vi = static_cast<float>(b2 * v[i] + c2 * gi * gi);
-    m[i] = mi;
-    v[i] = vi;
-    p[i] = static_cast<float>(p[i] - (lrT * mi / (std::sqrt(static_cast<double>(vi)) + epsT) + wd * p[i]));
-  }
-  return info.Env().Undefined();
-}
-
-// ---- CSR sparse x dense (row-major) products --------------------------------------------------
-// Float accumulation, rank-4 updates of the output row (four stored entries per sweep over D).
-// target_clones picks an AVX-512 / AVX2+FMA / baseline build of the inner loop at load time.
+// target_clones picks an AVX-512 / AVX2+FMA / baseline build of a loop at load time.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define HGREC_CLONES __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
 #else
 #define HGREC_CLONES
 #endif
+
+// Adam inner loop. Same operation order and precision as the TypeScript twin (double maths,
+// float storage), so the two are bit-identical. Vectorises only because the build passes
+// -fno-math-errno (std::sqrt then never needs the errno call); FMA contraction is off for
+// the haswell / avx512 clones (-ffp-contract=off below) so the rounding matches JavaScript.
+HGREC_CLONES __attribute__((optimize("fp-contract=off")))
+void AdamLoop(float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict v, size_t n,
+              double lrT, double b1, double b2, double epsT, double wd) {
+  const double c1 = 1 - b1, c2 = 1 - b2;
+  for (size_t i = 0; i < n; i++) {
+    const double gi = g[i];
+    const float mi = static_cast<float>(b1 * m[i] + c1 * gi);
+    const float vi = static_cast<float>(b2 * v[i] + c2 * gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    const double pi = p[i];
+    p[i] = static_cast<float>(pi - (lrT * mi / (std::sqrt(static_cast<double>(vi)) + epsT) + wd * pi));
+  }
+}
+
+// adamStep(p, g, m, v, lrT, b1, b2, epsT, wd)
+Napi::Value AdamStep(const Napi::CallbackInfo& info) {
+  AdamLoop(F32(info[0]), F32(info[1]), F32(info[2]), F32(info[3]), Len(info[0]),
+           info[4].As<Napi::Number>().DoubleValue(), info[5].As<Napi::Number>().DoubleValue(),
+           info[6].As<Napi::Number>().DoubleValue(), info[7].As<Napi::Number>().DoubleValue(),
+           info[8].As<Napi::Number>().DoubleValue());
+  return info.Env().Undefined();
+}
+
+// ---- CSR sparse x dense (row-major) products --------------------------------------------------
+// Float accumulation, rank-4 updates of the output row (four stored entries per sweep over D).
 
 // out[i, :] = Σ_k values[k] · B[indices[k], :] for rows i in [r0, r1). Memory-bound on the row
 // gathers of B (measured: splitting D into 64/136-wide column blocks or software prefetch of the
