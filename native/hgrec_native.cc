@@ -5,6 +5,7 @@
 #include <cblas.h>
 #include <cmath>
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -343,6 +344,51 @@ Napi::Value SpmmT(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// ---- Row-sparse max-pool weight gradient ------------------------------------------------------
+// dW[:, j] += Σ_s gm[s, j] · x[argmax[s, j], :] for columns j in [j0, j1). Accumulates each
+// column in a private contiguous buffer (column j as a D-row, s ascending) and adds it into the
+// strided dW once at the end, so the order of additions is fixed whatever the thread count.
+HGREC_CLONES
+void MaxPoolDwCols(const float* __restrict x, size_t D, const int32_t* __restrict am, const float* __restrict gm,
+                   size_t S, size_t H, float* __restrict dW, size_t j0, size_t j1) {
+  std::vector<float> acc((j1 - j0) * D, 0.f);
+  float* __restrict t = acc.data();
+  for (size_t s = 0; s < S; s++) {
+    const int32_t* a = am + s * H;
+    const float* g = gm + s * H;
+    for (size_t j = j0; j < j1; j++) {
+      const int32_t r = a[j];
+      if (r < 0) continue;
+      const float v = g[j];
+      const float* __restrict xr = x + static_cast<size_t>(r) * D;
+      float* __restrict tj = t + (j - j0) * D;
+      for (size_t d = 0; d < D; d++) tj[d] += v * xr[d];
+    }
+  }
+  for (size_t d = 0; d < D; d++) {
+    float* w = dW + d * H;
+    for (size_t j = j0; j < j1; j++) w[j] += t[(j - j0) * D + d];
+  }
+}
+
+// maxPoolDw(x, D, argmax, gm, H, dW, threads): dW[D, H] += Σ_s gm[s, j] · x[argmax[s, j], :]
+// (argmax -1 = no message). Threads own contiguous column ranges of dW.
+Napi::Value MaxPoolDw(const Napi::CallbackInfo& info) {
+  const float* x = F32(info[0]);
+  const size_t D = Int(info[1]);
+  const int32_t* am = I32(info[2]);
+  const float* gm = F32(info[3]);
+  const size_t H = Int(info[4]);
+  const size_t S = Len(info[2]) / H;
+  float* dW = F32(info[5]);
+  const size_t T = Int(info[6]) < 1 ? 1 : std::min<size_t>(Int(info[6]), H);
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < T; t++) pool.emplace_back(MaxPoolDwCols, x, D, am, gm, S, H, dW, H * t / T, H * (t + 1) / T);
+  MaxPoolDwCols(x, D, am, gm, S, H, dW, 0, H / T);
+  for (auto& th : pool) th.join();
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sgemm", Napi::Function::New(env, Sgemm));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
@@ -358,6 +404,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("softmaxRows", Napi::Function::New(env, SoftmaxRows));
   exports.Set("spmm", Napi::Function::New(env, Spmm));
   exports.Set("spmmT", Napi::Function::New(env, SpmmT));
+  exports.Set("maxPoolDw", Napi::Function::New(env, MaxPoolDw));
   return exports;
 }
 

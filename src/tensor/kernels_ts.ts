@@ -276,3 +276,25 @@ export function spmmTTs(indptr: Int32Array, indices: Int32Array, values: Float32
     }
   }
 }
+
+/**
+ * Row-sparse max-pool weight gradient: dW[:, j] += Σ_s gm[s, j] · x[argmax[s, j], :], skipping
+ * argmax = -1. Each column is summed over s ascending in float64, then added into dW once (the
+ * addon sums in float32, same order). x: [U, D], argmax / gm: [S, H] -> dW: [D, H] (accumulated into)
+ */
+export function maxPoolDwTs(x: Float32Array, D: number, argmax: Int32Array, gm: Float32Array, H: number,
+  dW: Float32Array): void {
+  const S = H === 0 ? 0 : argmax.length / H;
+  const acc = new Float64Array(H * D); // column j as the row acc[j, :]
+  for (let s = 0; s < S; s++) {
+    for (let j = 0; j < H; j++) {
+      const r = argmax[s * H + j];
+      if (r < 0) continue;
+      const v = gm[s * H + j], xr = r * D, t = j * D;
+      for (let d = 0; d < D; d++) acc[t + d] += v * x[xr + d];
+    }
+  }
+  for (let d = 0; d < D; d++) {
+    for (let j = 0; j < H; j++) dW[d * H + j] += acc[j * D + d];
+  }
+}
