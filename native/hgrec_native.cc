@@ -345,46 +345,64 @@ Napi::Value SpmmT(const Napi::CallbackInfo& info) {
 }
 
 // ---- Row-sparse max-pool weight gradient ------------------------------------------------------
-// dW[:, j] += Σ_s gm[s, j] · x[argmax[s, j], :] for columns j in [j0, j1). Accumulates each
-// column in a private contiguous buffer (column j as a D-row, s ascending) and adds it into the
-// strided dW once at the end, so the order of additions is fixed whatever the thread count.
+// dW[:, j] += Σ_s gm[s, j] · x[argmax[s, j], :]. The (s, j) entries are first bucketed by source
+// row (counting sort: u ascending, then s, j ascending), so each used row of x is read once and
+// sequentially instead of once per entry at random; each column j accumulates in a private
+// contiguous D-row and is added into the strided dW once at the end. Threads own column
+// ranges and scan all entries, so the order of additions is the same for any thread count.
 HGREC_CLONES
-void MaxPoolDwCols(const float* __restrict x, size_t D, const int32_t* __restrict am, const float* __restrict gm,
-                   size_t S, size_t H, float* __restrict dW, size_t j0, size_t j1) {
-  std::vector<float> acc((j1 - j0) * D, 0.f);
+void MaxPoolDwCols(const float* __restrict x, size_t D, const int32_t* __restrict rowStart, size_t U,
+                   const int32_t* __restrict col, const float* __restrict val, size_t H, float* __restrict dW,
+                   int32_t j0, int32_t j1) {
+  std::vector<float> acc(static_cast<size_t>(j1 - j0) * D, 0.f);
   float* __restrict t = acc.data();
-  for (size_t s = 0; s < S; s++) {
-    const int32_t* a = am + s * H;
-    const float* g = gm + s * H;
-    for (size_t j = j0; j < j1; j++) {
-      const int32_t r = a[j];
-      if (r < 0) continue;
-      const float v = g[j];
-      const float* __restrict xr = x + static_cast<size_t>(r) * D;
-      float* __restrict tj = t + (j - j0) * D;
+  for (size_t u = 0; u < U; u++) {
+    const float* __restrict xr = x + u * D;
+    for (int32_t e = rowStart[u], end = rowStart[u + 1]; e < end; e++) {
+      const int32_t j = col[e];
+      if (j < j0 || j >= j1) continue;
+      const float v = val[e];
+      float* __restrict tj = t + static_cast<size_t>(j - j0) * D;
       for (size_t d = 0; d < D; d++) tj[d] += v * xr[d];
     }
   }
   for (size_t d = 0; d < D; d++) {
     float* w = dW + d * H;
-    for (size_t j = j0; j < j1; j++) w[j] += t[(j - j0) * D + d];
+    for (int32_t j = j0; j < j1; j++) w[j] += t[static_cast<size_t>(j - j0) * D + d];
   }
 }
 
 // maxPoolDw(x, D, argmax, gm, H, dW, threads): dW[D, H] += Σ_s gm[s, j] · x[argmax[s, j], :]
-// (argmax -1 = no message). Threads own contiguous column ranges of dW.
+// (argmax -1 = no message; U = x.length / D). Threads own contiguous column ranges of dW.
 Napi::Value MaxPoolDw(const Napi::CallbackInfo& info) {
   const float* x = F32(info[0]);
   const size_t D = Int(info[1]);
+  const size_t U = Len(info[0]) / D;
   const int32_t* am = I32(info[2]);
+  const size_t n = Len(info[2]);
   const float* gm = F32(info[3]);
-  const size_t H = Int(info[4]);
-  const size_t S = Len(info[2]) / H;
+  const int32_t H = Int(info[4]);
   float* dW = F32(info[5]);
-  const size_t T = Int(info[6]) < 1 ? 1 : std::min<size_t>(Int(info[6]), H);
+  const int32_t T = Int(info[6]) < 1 ? 1 : std::min<int32_t>(Int(info[6]), H);
+  std::vector<int32_t> rowStart(U + 1, 0);
+  for (size_t i = 0; i < n; i++) if (am[i] >= 0) rowStart[am[i] + 1]++;
+  for (size_t u = 0; u < U; u++) rowStart[u + 1] += rowStart[u];
+  std::vector<int32_t> next(rowStart.begin(), rowStart.end() - 1), col(rowStart[U]);
+  std::vector<float> val(rowStart[U]);
+  for (size_t i = 0; i < n; i++) {
+    const int32_t r = am[i];
+    if (r < 0) continue;
+    const int32_t p = next[r]++;
+    col[p] = static_cast<int32_t>(i % H);
+    val[p] = gm[i];
+  }
   std::vector<std::thread> pool;
-  for (size_t t = 1; t < T; t++) pool.emplace_back(MaxPoolDwCols, x, D, am, gm, S, H, dW, H * t / T, H * (t + 1) / T);
-  MaxPoolDwCols(x, D, am, gm, S, H, dW, 0, H / T);
+  for (int32_t t = 1; t < T; t++) {
+    pool.emplace_back(MaxPoolDwCols, x, D, rowStart.data(), U, col.data(), val.data(), static_cast<size_t>(H), dW,
+                      static_cast<int32_t>(static_cast<int64_t>(H) * t / T),
+                      static_cast<int32_t>(static_cast<int64_t>(H) * (t + 1) / T));
+  }
+  MaxPoolDwCols(x, D, rowStart.data(), U, col.data(), val.data(), H, dW, 0, H / T);
   for (auto& th : pool) th.join();
   return info.Env().Undefined();
 }

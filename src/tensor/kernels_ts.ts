@@ -279,18 +279,29 @@ export function spmmTTs(indptr: Int32Array, indices: Int32Array, values: Float32
 
 /**
  * Row-sparse max-pool weight gradient: dW[:, j] += Σ_s gm[s, j] · x[argmax[s, j], :], skipping
- * argmax = -1. Each column is summed over s ascending in float64, then added into dW once (the
- * addon sums in float32, same order). x: [U, D], argmax / gm: [S, H] -> dW: [D, H] (accumulated into)
+ * argmax = -1 (U = x.length / D). Same order of additions as the addon: per column, source rows u
+ * ascending, then s ascending; summed in float64 (the addon: float32), then added into dW once.
+ * x: [U, D], argmax / gm: [S, H] -> dW: [D, H] (accumulated into)
  */
 export function maxPoolDwTs(x: Float32Array, D: number, argmax: Int32Array, gm: Float32Array, H: number,
   dW: Float32Array): void {
-  const S = H === 0 ? 0 : argmax.length / H;
+  const U = Math.floor(x.length / D), n = argmax.length;
+  const rowStart = new Int32Array(U + 1); // entries bucketed by source row (counting sort)
+  for (let i = 0; i < n; i++) if (argmax[i] >= 0) rowStart[argmax[i] + 1]++;
+  for (let u = 0; u < U; u++) rowStart[u + 1] += rowStart[u];
+  const next = rowStart.slice(0, U), col = new Int32Array(rowStart[U]), val = new Float32Array(rowStart[U]);
+  for (let i = 0; i < n; i++) {
+    const r = argmax[i];
+    if (r < 0) continue;
+    const p = next[r]++;
+    col[p] = i % H;
+    val[p] = gm[i];
+  }
   const acc = new Float64Array(H * D); // column j as the row acc[j, :]
-  for (let s = 0; s < S; s++) {
-    for (let j = 0; j < H; j++) {
-      const r = argmax[s * H + j];
-      if (r < 0) continue;
-      const v = gm[s * H + j], xr = r * D, t = j * D;
+  for (let u = 0; u < U; u++) {
+    const xr = u * D;
+    for (let e = rowStart[u]; e < rowStart[u + 1]; e++) {
+      const v = val[e], t = col[e] * D;
       for (let d = 0; d < D; d++) acc[t + d] += v * x[xr + d];
     }
   }
