@@ -15,13 +15,15 @@ const addon = req(join(dirname(fileURLToPath(import.meta.url)), 'build', 'Releas
 const base = basePath ? req(basePath) : null;
 
 function jsAdam(p, g, m, v, lrT, b1, b2, epsT, wd) { // same maths as src/tensor/kernels_ts.ts adamStepTs
-  const c1 = 1 - b1, c2 = 1 - b2;
+  const f = Math.fround;
+  const lr = f(lrT), eps = f(epsT), w = f(wd), a1 = f(b1), a2 = f(b2), c1 = f(1 - b1), c2 = f(1 - b2);
   for (let i = 0; i < p.length; i++) {
     const gi = g[i];
-    const mi = Math.fround(b1 * m[i] + c1 * gi);
-    const vi = Math.fround(b2 * v[i] + c2 * gi * gi);
+    const mi = f(f(a1 * m[i]) + f(c1 * gi));
+    const vi = f(f(a2 * v[i]) + f(f(c2 * gi) * gi));
     m[i] = mi; v[i] = vi;
-    p[i] -= lrT * mi / (Math.sqrt(vi) + epsT) + wd * p[i];
+    const pi = p[i];
+    p[i] = pi - f(f(f(lr * mi) / f(f(Math.sqrt(vi)) + eps)) + f(w * pi));
   }
 }
 let seed = 7;

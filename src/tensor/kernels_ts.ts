@@ -182,20 +182,23 @@ export function segmentMeanBackwardTs(
  * One Adam step with bias correction over flat buffers, in place on p, m, v.
  * lrT = lr * sqrt(1 - b2^t) / (1 - b1^t) and epsT = eps * sqrt(1 - b2^t) fold the bias correction in, so this equals
  * p -= lr * mhat / (sqrt(vhat) + eps); wd is decoupled weight decay (AdamW) already multiplied by lr.
+ * float32 maths: every operation is rounded with Math.fround in the addon's order (a double +, -, *, / or sqrt of
+ * float32 inputs rounded to float32 equals the float32 operation), so both backends are bit-identical.
  */
 export function adamStepTs(
   p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array,
   lrT: number, b1: number, b2: number, epsT: number, wd: number,
 ): void {
-  const c1 = 1 - b1;
-  const c2 = 1 - b2;
+  const f = Math.fround;
+  const lr = f(lrT), eps = f(epsT), w = f(wd), a1 = f(b1), a2 = f(b2), c1 = f(1 - b1), c2 = f(1 - b2);
   for (let i = 0; i < p.length; i++) {
     const gi = g[i];
-    const mi = Math.fround(b1 * m[i] + c1 * gi);
-    const vi = Math.fround(b2 * v[i] + c2 * gi * gi);
+    const mi = f(f(a1 * m[i]) + f(c1 * gi));
+    const vi = f(f(a2 * v[i]) + f(f(c2 * gi) * gi));
     m[i] = mi;
     v[i] = vi;
-    p[i] -= lrT * mi / (Math.sqrt(vi) + epsT) + wd * p[i];
+    const pi = p[i];
+    p[i] = pi - f(f(f(lr * mi) / f(f(Math.sqrt(vi)) + eps)) + f(w * pi));
   }
 }
 
