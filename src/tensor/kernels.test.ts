@@ -87,7 +87,7 @@ test('sparse kernels + adam: addon equals the TypeScript twin (incl. empty segme
       addon!.adamStep(p1, gg, m1, v1, 1e-2 * t, 0.9, 0.999, 1e-8, 1e-4);
       tsk.adamStepTs(p2, gg, m2, v2, 1e-2 * t, 0.9, 0.999, 1e-8, 1e-4);
     }
-    // Same operation order, double maths, no FMA contraction: bit-identical, not just close.
+    // Same operation order, float32 maths (fround per op in TS), no FMA contraction: bit-identical, not just close.
     assert.deepEqual(p1, p2, 'adam p');
     assert.deepEqual(m1, m2, 'adam m');
     assert.deepEqual(v1, v2, 'adam v');
