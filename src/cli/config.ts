@@ -57,6 +57,10 @@ export const TwoTowerConfig = z.strictObject({
   weakSignals: z.boolean().default(true),
   useHgnn: z.boolean().default(true),
   logQ: z.boolean().default(true),
+  /** Cosine / τ on L2-normalised tower outputs; null = the paper's plain dot product. Ours, opt-in. */
+  temperature: z.number().positive().nullable().default(null),
+  /** User rows for training: as of each positive ('positive', ours: no label leakage) or of the cut ('asOf'). */
+  userFeaturesAt: z.enum(['positive', 'asOf']).default('positive'),
 }).prefault({});
 
 export const HgrecConfig = z.strictObject({

@@ -172,6 +172,7 @@ export async function runTwoTower(ctx: StageContext, opts: { hgnnFrom?: string }
         targetType: config.data.targetType, tasteTypes: [config.data.tasteType].filter((x) => s.items.typeNames.includes(x)),
         otherTypes: config.data.graphTypes.filter((x) => x !== config.data.targetType),
         epochs: t.epochs, batchSize: t.batch, hidden: t.layers, lr: t.lr, useHgnn: t.useHgnn, weakSignals: t.weakSignals, logQ: t.logQ,
+        temperature: t.temperature, userFeaturesAt: t.userFeaturesAt,
         windowDays: t.historyDays, seed: config.seed,
       },
       checkpointDir: ckpt, resume: !ctx.force,
