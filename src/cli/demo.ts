@@ -29,26 +29,33 @@ export async function runDemo(ctx: StageContext, o: { users?: number } = {}): Pr
   const target = s.items.typeNames.indexOf(ctx.config.data.targetType);
   const hasTarget = new Uint8Array(s.users.n);
   for (let e = 0; e < s.test.n; e++) if (s.items.type[s.test.item[e]!] === target) hasTarget[s.test.user[e]!] = 1;
-  const pick = (grp: number) => { for (let u = 0; u < s.users.n; u++) if (s.groups.group[u] === grp && hasTarget[u]) return u; return -1; };
   const bundle = loadServingBundle(bundlePath(ctx.ws));
   try {
     const store = await InMemoryFeatureStore.fromWorkspace(ctx.ws);
     const asOf = s.info.cutMs ?? store.asOf();
     for (const [label, grp] of [['warm', GROUP_WARM], ['cold', GROUP_COLD]] as const) {
-      const u = pick(grp);
-      if (u < 0) continue;
-      const id = s.users.ids[u]!;
-      // features as of the split: exactly what the model saw before the held-out weeks
-      const feats = store.getUser(id)!;
-      const keep = feats.history.ts.map((t, j) => (t < asOf ? j : -1)).filter((j) => j >= 0);
-      const hist = { items: keep.map((j) => feats.history.items[j]!), kinds: keep.map((j) => feats.history.kinds[j]!), ts: keep.map((j) => feats.history.ts[j]!) };
-      const ans = recommendUser(bundle, { ...feats, history: hist }, { k: 5, asOf });
-      out(`\n== A ${label} user (${label === 'cold' ? 'never played an audiobook' : 'has audiobook history'}) ==\n`);
-      printRecommendations(id, ans, out);
-      const later = new Set<string>();
-      for (let e = 0; e < s.test.n; e++) if (s.test.user[e] === u && s.items.type[s.test.item[e]!] === target) later.add(s.items.ids[s.test.item[e]!]!);
-      const hits = ans.items.filter((it) => later.has(it.id)).map((it) => it.id);
-      out(`  later streamed (held out): ${[...later].slice(0, 8).join(', ')}${later.size > 8 ? ', …' : ''}${hits.length ? `  — hit: ${hits.join(', ')}` : ''}\n`);
+      // the first user of the group who streamed an audiobook new to them in the held-out weeks
+      for (let u = 0; u < s.users.n; u++) {
+        if (s.groups.group[u] !== grp || !hasTarget[u]) continue;
+        const id = s.users.ids[u]!;
+        // features as of the split: exactly what the model saw before the held-out weeks
+        const feats = store.getUser(id)!;
+        const keep = feats.history.ts.map((t, j) => (t < asOf ? j : -1)).filter((j) => j >= 0);
+        const hist = { items: keep.map((j) => feats.history.items[j]!), kinds: keep.map((j) => feats.history.kinds[j]!), ts: keep.map((j) => feats.history.ts[j]!) };
+        const seen = new Set(hist.items);
+        const later = new Set<string>(); // re-plays of history items are not targets
+        for (let e = 0; e < s.test.n; e++) {
+          const item = s.items.ids[s.test.item[e]!]!;
+          if (s.test.user[e] === u && s.items.type[s.test.item[e]!] === target && !seen.has(item)) later.add(item);
+        }
+        if (later.size === 0) continue;
+        const ans = recommendUser(bundle, { ...feats, history: hist }, { k: 5, asOf });
+        out(`\n== A ${label} user (${label === 'cold' ? 'never played an audiobook' : 'has audiobook history'}) ==\n`);
+        printRecommendations(id, ans, out);
+        const hits = ans.items.filter((it) => later.has(it.id)).map((it) => it.id);
+        out(`  later streamed (held out, new to them): ${[...later].slice(0, 8).join(', ')}${later.size > 8 ? ', …' : ''}${hits.length ? `  — hit: ${hits.join(', ')}` : ''}\n`);
+        break;
+      }
     }
   } finally {
     bundle.dispose();
