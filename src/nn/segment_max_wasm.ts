@@ -17,11 +17,12 @@
 //   addBias(p, n, ldp, b, hb): p[i, :] += b                     (row stride ldp)
 //   relu(p, nbytes): p = p > 0 ? p : 0                          (nbytes % 16 == 0)
 
-const I32 = 0x7f, V128 = 0x7b;
-const BLOCK = 0x02, LOOP = 0x03, IF = 0x04, END = 0x0b, BR = 0x0c, BR_IF = 0x0d;
-const GET = 0x20, SET = 0x21, TEE = 0x22, I32CONST = 0x41, I32LOAD = 0x28;
-const ADD = 0x6a, MUL = 0x6c, GEU = 0x4f, GTS = 0x4a;
-const S = 0xfd;
+import {
+  BLOCK, BR, BR_IF, ELSE, END, I32, I32_ADD as ADD, I32_CONST as I32CONST, I32_GEU as GEU, I32_GTS as GTS, I32_LOAD as I32LOAD,
+  I32_MUL as MUL, I32_SHL as SHL, IF, LOCAL_GET as GET, LOCAL_SET as SET, LOCAL_TEE as TEE, LOOP, SIMD as S, V128, VOID,
+  funcBody, section, sleb, str, uleb, wasmApi, wasmModule, instantiateWithMemory, type WasmApi, type WasmMemory, type WasmModule,
+} from '../tensor/wasm_asm.ts';
+
 const load = (): number[] => [S, 0x00, 2, 0]; // v128.load align 4 (rows are only 4-byte aligned in general)
 const store = (): number[] => [S, 0x0b, 2, 0];
 const i32load = (): number[] => [I32LOAD, 2, 0];
@@ -36,43 +37,17 @@ const s = (i: number): number[] => [SET, i];
 const tee = (i: number): number[] => [TEE, i];
 const c = (v: number): number[] => [I32CONST, ...sleb(v)];
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) { out.push(b); return out; }
-    out.push(b | 0x80);
-  }
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const str = (x: string): number[] => [...uleb(x.length), ...Array.from(x, (ch) => ch.charCodeAt(0))];
-const fn = (locals: number[], code: number[]): number[] => {
-  const f = [...locals, ...code, END];
-  return [...uleb(f.length), ...f];
-};
+const fn = (locals: number[], code: number[]): number[] => funcBody([...locals, ...code, END]);
 // `for (; a < b; a += step) body` as block/loop
 const forLt = (a: number, b: number[], step: number[], body: number[]): number[] => [
-  BLOCK, 0x40, LOOP, 0x40, ...g(a), ...b, GEU, BR_IF, 1, ...body, ...g(a), ...step, ADD, ...s(a), BR, 0, END, END,
+  BLOCK, VOID, LOOP, VOID, ...g(a), ...b, GEU, BR_IF, 1, ...body, ...g(a), ...step, ADD, ...s(a), BR, 0, END, END,
 ];
 
 // Shared inner part: m (v128 local) = max over e in [e0, e1) of t[idx[e]] + j, with arg-max.
 // params: t 0, ldt 1, idx 2; locals e, e0, e1, j, r (i32) and m, v, a, mask (v128).
 function segMax(L: { e: number; e0: number; e1: number; j: number; r: number; m: number; v: number; a: number; k: number },
   withArg: boolean): number[] {
-  const rowAt = (e: number[]): number[] => [...g(2), ...e, ...c(2), 0x74, ADD, ...i32load(), ...tee(L.r), ...g(1), MUL, ...g(0), ADD, ...g(L.j), ADD];
+  const rowAt = (e: number[]): number[] => [...g(2), ...e, ...c(2), SHL, ADD, ...i32load(), ...tee(L.r), ...g(1), MUL, ...g(0), ADD, ...g(L.j), ADD];
   return [
     ...rowAt(g(L.e0)), ...load(), ...s(L.m),
     ...(withArg ? [...g(L.r), ...i32splat, ...s(L.a)] : []),
@@ -95,8 +70,8 @@ function maxAccBody(): number[] {
   // params: 0 t, 1 ldt, 2 idx, 3 indptr, 4 n, 5 b, 6 acc, 7 ldacc, 8 hb
   const L = { i: 9, e: 10, e0: 11, e1: 12, j: 13, r: 14, p: 15, m: 16, v: 17, a: 18, k: 19 };
   return fn([2, 7, I32, 4, V128], forLt(L.i, g(4), c(1), [
-    ...g(3), ...g(L.i), ...c(2), 0x74, ADD, ...tee(L.p), ...i32load(), ...s(L.e0),
-    ...g(L.p), ...c(4), ADD, ...i32load(), ...tee(L.e1), ...g(L.e0), GTS, IF, 0x40,
+    ...g(3), ...g(L.i), ...c(2), SHL, ADD, ...tee(L.p), ...i32load(), ...s(L.e0),
+    ...g(L.p), ...c(4), ADD, ...i32load(), ...tee(L.e1), ...g(L.e0), GTS, IF, VOID,
     ...c(0), ...s(L.j),
     ...forLt(L.j, g(8), c(16), [
       ...segMax(L, false),
@@ -112,16 +87,16 @@ function maxArgBody(): number[] {
   const L = { i: 9, e: 10, e0: 11, e1: 12, j: 13, r: 14, p: 15, m: 16, v: 17, a: 18, k: 19 };
   const outAt = (base: number): number[] => [...g(base), ...g(L.i), ...g(8), MUL, ADD, ...g(L.j), ADD];
   return fn([2, 7, I32, 4, V128], forLt(L.i, g(4), c(1), [
-    ...g(3), ...g(L.i), ...c(2), 0x74, ADD, ...tee(L.p), ...i32load(), ...s(L.e0),
+    ...g(3), ...g(L.i), ...c(2), SHL, ADD, ...tee(L.p), ...i32load(), ...s(L.e0),
     ...g(L.p), ...c(4), ADD, ...i32load(), ...s(L.e1),
     ...c(0), ...s(L.j),
-    ...g(L.e1), ...g(L.e0), GTS, IF, 0x40,
+    ...g(L.e1), ...g(L.e0), GTS, IF, VOID,
     ...forLt(L.j, g(8), c(16), [
       ...segMax(L, true),
       ...outAt(6), ...biasRelu(L.m, L.v, 5, L.j), ...store(),
       ...outAt(7), ...g(L.a), ...store(),
     ]),
-    0x05, // else: empty segment -> 0, -1
+    ELSE, // else: empty segment -> 0, -1
     ...forLt(L.j, g(8), c(16), [...outAt(6), ...zero, ...store(), ...outAt(7), ...minus1, ...store()]),
     END,
   ]));
@@ -132,10 +107,10 @@ function maxArgAccBody(): number[] {
   const L = { i: 9, e: 10, e0: 11, e1: 12, j: 13, r: 14, p: 15, m: 16, v: 17, a: 18, k: 19 };
   const at = (base: number): number[] => [...g(base), ...g(L.i), ...g(8), MUL, ADD, ...g(L.j), ADD];
   return fn([2, 7, I32, 4, V128], forLt(L.i, g(4), c(1), [
-    ...g(3), ...g(L.i), ...c(2), 0x74, ADD, ...tee(L.p), ...i32load(), ...s(L.e0),
+    ...g(3), ...g(L.i), ...c(2), SHL, ADD, ...tee(L.p), ...i32load(), ...s(L.e0),
     ...g(L.p), ...c(4), ADD, ...i32load(), ...s(L.e1),
     ...c(0), ...s(L.j),
-    ...g(L.e1), ...g(L.e0), GTS, IF, 0x40,
+    ...g(L.e1), ...g(L.e0), GTS, IF, VOID,
     ...forLt(L.j, g(8), c(16), [
       ...segMax(L, true),
       // v = m + b; k = v > 0; acc += (k ? v : 0); arg = k ? a : -1
@@ -143,7 +118,7 @@ function maxArgAccBody(): number[] {
       ...at(6), ...at(6), ...load(), ...g(L.v), ...zero, ...g(L.k), ...bitselect, ...fadd, ...store(),
       ...at(7), ...g(L.a), ...minus1, ...g(L.k), ...bitselect, ...store(),
     ]),
-    0x05, // else: empty segment -> acc unchanged, arg -1
+    ELSE, // else: empty segment -> acc unchanged, arg -1
     ...forLt(L.j, g(8), c(16), [...at(7), ...minus1, ...store()]),
     END,
   ]));
@@ -175,16 +150,9 @@ function moduleBytes(): Uint8Array {
   const fns = [5, 0, 0, 1, 2, 0];
   const exp = [5, ...str('maxAcc'), 0, 0, ...str('maxArg'), 0, 1, ...str('addBias'), 0, 2, ...str('relu'), 0, 3, ...str('maxArgAcc'), 0, 4];
   const code = [5, ...maxAccBody(), ...maxArgBody(), ...addBiasBody(), ...reluBody(), ...maxArgAccBody()];
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, type), ...section(2, imp), ...section(3, fns), ...section(7, exp), ...section(10, code)]);
+  return wasmModule(section(1, type), section(2, imp), section(3, fns), section(7, exp), section(10, code));
 }
 
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (d: { initial: number }) => WasmMemory;
-}
 type F9 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => void;
 
 /**
@@ -202,10 +170,10 @@ export class WasmArena {
   readonly addBias: (p: number, n: number, ldp: number, b: number, hb: number) => void;
   readonly relu: (p: number, nbytes: number) => void;
 
-  constructor(api: WasmApi, module: object) {
+  constructor(api: WasmApi, module: WasmModule) {
     this.mem = new api.Memory({ initial: 1 });
     this.cap = this.mem.buffer.byteLength;
-    const ex = new api.Instance(module, { env: { mem: this.mem } }).exports;
+    const ex = instantiateWithMemory(api, module, this.mem);
     this.maxAcc = ex.maxAcc as F9;
     this.maxArg = ex.maxArg as F9;
     this.maxArgAcc = ex.maxArgAcc as F9;
@@ -258,7 +226,7 @@ let arena: WasmArena | null | undefined;
 export function wasmArena(): WasmArena | null {
   if (arena !== undefined) return arena;
   try {
-    const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    const api = wasmApi;
     if (!api || process.env.HGREC_NO_WASM === '1') throw new Error('off');
     arena = new WasmArena(api, new api.Module(moduleBytes()));
   } catch {

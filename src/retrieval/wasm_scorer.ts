@@ -12,7 +12,8 @@
 //   [metaOff, +N*24)   per row float64 (scale, resid, norm) of the codes
 //   [candOff, +N*4)    candidate rows written by filterI8
 import { Worker } from 'node:worker_threads';
-import { dotModule, instantiateDot, wasmApi, type Dot4, type FilterI8 } from './wasm_dot.ts';
+import { wasmApi } from '../tensor/wasm_asm.ts';
+import { dotModule, instantiateDot, type Dot4, type FilterI8 } from './wasm_dot.ts';
 
 const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE - PAGE; // wasm32 limit, keep one page of slack
