@@ -1,3 +1,4 @@
+// Kept separate from tensor/rng.ts on purpose: a different generator (sfc32, not xoshiro128**) whose exact sequences the synthetic data set and the committed results depend on.
 /** Seeded pseudo-random numbers (sfc32): reproducible across runs and platforms. */
 export class Rng {
   private a: number; private b: number; private c: number; private d: number;

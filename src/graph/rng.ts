@@ -1,7 +1,8 @@
+// Kept separate from tensor/rng.ts on purpose: same xoshiro128** step, but different splitmix32 seeding and a multiply-shift int(), so every stream differs and the synthetic data and committed results depend on these exact sequences.
 // Small, fast, seedable PRNG private to the graph stage (xoshiro128**, seeded by splitmix32).
 // The samplers call it millions of times per epoch, so it is a plain class over four int32
 // state words (no allocation per draw, monomorphic, inlined by V8).
-// Written before src/tensor/rng.ts existed; swap for it if the numeric core exports one.
+// Written before src/tensor/rng.ts existed.
 
 /** Seedable 32-bit PRNG (xoshiro128**). Same seed → same stream on every platform. */
 export class GraphRng {
