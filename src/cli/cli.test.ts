@@ -51,6 +51,13 @@ test('run trains every stage, skips them when nothing changed, recommends, and -
   assert.equal((await cli(small)).code, EXIT.ok);
   assert.equal(readStage(w, 'twotower')!.finishedAt, before);
 
+  // no source flags: the workspace's tables are kept (nothing re-ingested), and an empty
+  // workspace is refused with the missing-stage code
+  const tablesKey = readStage(w, 'tables')!.key;
+  assert.equal((await cli(['-q', '-c', cfg, 'run', '--no-eval'])).code, EXIT.ok);
+  assert.equal(readStage(w, 'tables')!.key, tablesKey);
+  assert.equal((await cli(['-q', '-w', tmp(), 'run'])).code, EXIT.missingStage);
+
   // a user of the workspace gets k recommendations
   const rec = await cli(['-q', '-c', cfg, 'recommend', '--user', 'u1', '-k', '3', '--json']);
   assert.equal(rec.code, EXIT.ok);

@@ -147,7 +147,9 @@ export function registerCommands(program: Command): void {
     .option('--no-eval', 'skip the evaluation stage')
     .action(async (f: IngestFlags & HgnnFlags & TwoTowerFlags & { reuseHgnn?: boolean; eval?: boolean }, cmd: Command) => {
       const ctx = ctxOf(cmd, (c) => { applyHgnnFlags(f)(c); applyTwoTowerFlags(f)(c); if (f.strict) c.data.strict = true; });
-      await runPipeline(ctx, { source: dataSourceOf(f), reuseHgnn: !!f.reuseHgnn, eval: f.eval !== false });
+      // no source flags: keep the workspace's tables (never overwrite them with synthetic data)
+      const hasSource = !!(f.dataset || f.items || f.interactions || f.users);
+      await runPipeline(ctx, { source: hasSource ? dataSourceOf(f) : null, reuseHgnn: !!f.reuseHgnn, eval: f.eval !== false });
     });
 
   program.command('eval')

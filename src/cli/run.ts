@@ -7,7 +7,7 @@
 import { runData, runGraph, runSplit, type DataSource, type StageContext } from './pipeline_data.ts';
 import { runFeatures, runHgnn, runHgnnReuse, runTwoTower } from './pipeline_models.ts';
 import { runIndex } from './pipeline_serve.ts';
-import { readStage } from './stage.ts';
+import { readStage, StageMissingError } from './stage.ts';
 
 export interface PipelineOptions {
   /** Where the tables come from; null keeps the ingested tables as they are. */
@@ -24,7 +24,7 @@ export async function runPipeline(ctx: StageContext, o: PipelineOptions): Promis
     times[name] = r.skipped ? 0 : r.record.seconds;
   };
   if (o.source) await timed('ingest', () => runData(ctx, o.source!));
-  else if (!readStage(ctx.ws, 'tables')) throw new Error(`run: workspace ${ctx.ws} has no tables; give a data source (e.g. --dataset synthetic)`);
+  else if (!readStage(ctx.ws, 'tables')) throw new StageMissingError(`run: workspace ${ctx.ws} has no tables; give a data source (--dataset synthetic|ciao|food-kitchen, or --items/--interactions files)`);
   await timed('split', () => runSplit(ctx));
   await timed('graph', () => runGraph(ctx));
   if (o.reuseHgnn) {
