@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under the given folders (default: src, bench) with node:test + tsx.
 // Node 20's test runner takes no globs, so we list the files ourselves.
-// Then, unless HGREC_KERNELS=ts already forced it, the numeric-core suites (KERNEL_SUITES)
+// Then, unless HGREC_KERNELS=ts already forced it, every kernel-using suite (KERNEL_SUITES)
 // run a second time on the pure-TypeScript kernels, so both kernel paths are tested.
 // HGREC_KERNELS=addon (set by .ci/run) makes a missing/unloadable OpenBLAS addon an error.
 import { readdirSync, statSync } from 'node:fs';
@@ -29,11 +29,12 @@ const run = (list, env) =>
   spawnSync(process.execPath, ['--import', 'tsx', '--test', ...list], { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
 let status = run(files, {});
-const KERNEL_SUITES = ['src/tensor', 'src/nn', 'src/testing'].map((p) => resolve(p));
+// every suite that computes through the kernels (data/graph/cli do not, or only via these)
+const KERNEL_SUITES = ['src/tensor', 'src/nn', 'src/testing', 'src/features', 'src/models', 'src/retrieval', 'src/eval', 'src/serve'].map((p) => resolve(p));
 if (process.env.HGREC_KERNELS !== 'ts') {
   const kfiles = files.filter((f) => KERNEL_SUITES.some((k) => f.startsWith(k + '/')));
   if (kfiles.length) {
-    console.error(`scripts/test.mjs: re-running ${kfiles.length} numeric-core test files with HGREC_KERNELS=ts`);
+    console.error(`scripts/test.mjs: re-running ${kfiles.length} kernel-using test files with HGREC_KERNELS=ts`);
     status = run(kfiles, { HGREC_KERNELS: 'ts' }) || status;
   }
 }

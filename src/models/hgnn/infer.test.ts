@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { syntheticHeteroGraph } from '../../graph/index.ts';
-import { BufferPool, Rng, Tape } from '../../tensor/index.ts';
+import { backend, BufferPool, Rng, Tape } from '../../tensor/index.ts';
 import { assertClose } from '../../testing/index.ts';
 import { relationIndex } from './batch.ts';
 import { embedAll, embedFeaturesOnly, featureTensors } from './infer.ts';
@@ -70,5 +70,9 @@ test('embedAll: the WebAssembly kernel path (widths % 4 == 0) equals the tape fo
   const csr = Array.from(gi, (g) => ({ indptr: graph.directed[g].indptr, indices: graph.directed[g].indices }));
   const tp = new Tape(new BufferPool(), { grad: false });
   const ref = model.forward(tp, featureTensors(model, features, graph.numNodes), [all, all, all], [csr, csr]);
-  assert.deepEqual(full, [ref.data.slice(0, 30 * 8), ref.data.slice(30 * 8)]);
+  const want = [ref.data.slice(0, 30 * 8), ref.data.slice(30 * 8)];
+  if (backend() === 'addon') assert.deepEqual(full, want);
+  // the TypeScript GEMM twin's rounding depends on the call's shape (embedAll transforms rows in
+  // batches, the tape all at once), so on that path the two agree to float rounding only
+  else for (let t = 0; t < 2; t++) assertClose(full[t]!, want[t]!, 1e-6, `ts kernels, type ${t}`);
 });
