@@ -2,7 +2,7 @@
 // Runs every *.test.ts under the given folders (default: src, bench) with node:test + tsx.
 // Node 20's test runner takes no globs, so we list the files ourselves.
 // Then, unless HGREC_KERNELS=ts already forced it, every kernel-using suite (KERNEL_SUITES)
-// run a second time on the pure-TypeScript kernels, so both kernel paths are tested.
+// runs a second time on the pure-TypeScript kernels, so both kernel paths are tested.
 // HGREC_KERNELS=addon (set by .ci/run) makes a missing/unloadable OpenBLAS addon an error.
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
