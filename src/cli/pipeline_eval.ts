@@ -7,14 +7,14 @@
  * `hgrec eval --compare` / bench/quality.ts.
  */
 import { join } from 'node:path';
-import { loadSplit, writeFileAtomic, WS } from '../data/index.ts';
+import { loadSplit, trainingAsOf, writeFileAtomic, WS } from '../data/index.ts';
 import {
   buildEvalContext, candidatesOf, defaultComparisonConfig, DotProductRecommender, evaluateModel, ItemKnn, Popularity,
   runComparison, writeReports, type GroupReport, type Recommender, type ReportPaths, type TrainSet,
 } from '../eval/index.ts';
 import { buildUserFeatures } from '../models/twotower/index.ts';
 import type { StageContext } from './pipeline_data.ts';
-import { loadTwoTower, trainingAsOf } from './pipeline_models.ts';
+import { loadTwoTower } from './pipeline_models.ts';
 import { formatTable } from './print.ts';
 import { requireStage, runStage, type StageOutcome } from './stage.ts';
 

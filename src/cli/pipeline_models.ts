@@ -7,13 +7,13 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSplit, WS, type ItemTable as DataItemTable, type LoadedSplit } from '../data/index.ts';
+import { loadSplit, trainingAsOf, WS, type LoadedSplit } from '../data/index.ts';
 import {
-  applyItemFeatures, fitItemFeatures, loadFeatureState, saveFeatureState, type ItemFeatures, type ItemTable,
+  applyItemFeatures, fitItemFeatures, itemTableFromCoded, loadFeatureState, saveFeatureState, type ItemFeatures,
 } from '../features/index.ts';
-import { graphNodeItemRows, loadHeteroGraph, type HeteroGraph } from '../graph/index.ts';
+import { loadHeteroGraph, type HeteroGraph } from '../graph/index.ts';
 import {
-  embedAll, loadEmbeddings, loadHgnnModel, saveEmbeddings, saveHgnnModel, trainHgnn, type HgnnFeatures, type HgnnModel,
+  embedAll, graphFeaturesFromCatalogue, loadEmbeddings, loadHgnnModel, saveEmbeddings, saveHgnnModel, trainHgnn, type HgnnFeatures, type HgnnModel,
   type ItemEmbeddings,
 } from '../models/hgnn/index.ts';
 import { hgnnInputFromTyped, itemInputsFromFeatures, trainTwoTower, TwoTowerModel } from '../models/twotower/index.ts';
@@ -26,39 +26,10 @@ export const HGNN_MODEL_FILE = 'hgnn.safetensors';
 export const HGNN_EMBEDDINGS_FILE = 'embeddings.safetensors';
 export const TWO_TOWER_DIR = 'model';
 
-/** The data layer's item table in the shape the feature builder reads. */
-export function featureItemTable(items: DataItemTable): ItemTable {
-  return {
-    ids: items.ids, type: Array.from(items.type, (c) => items.typeNames[c]!), title: items.title,
-    description: items.description, language: items.language, genre: items.genre,
-  };
-}
-
-/** End of the training window in ms (split cut; leave-last-out: last training event + 1). */
-export function trainingAsOf(split: LoadedSplit): number {
-  if (typeof split.info.cutMs === 'number' && Number.isFinite(split.info.cutMs)) return split.info.cutMs;
-  let last = -Infinity;
-  for (let e = 0; e < split.train.n; e++) if (split.train.ts[e]! > last) last = split.train.ts[e]!;
-  return last + 1;
-}
-
 /** Item features of the whole catalogue from the saved feature state (deterministic). */
 export async function loadItemFeatures(ws: string, split: LoadedSplit): Promise<ItemFeatures> {
   const state = loadFeatureState(join(ws, 'features', FEATURE_STATE_DIR));
-  return applyItemFeatures(state, featureItemTable(split.items), { item: split.train.item, ts: split.train.ts, user: split.train.user });
-}
-
-/** Per-graph-type feature matrices, rows aligned with the graph's local node ids. */
-export function graphFeatures(graph: HeteroGraph, items: DataItemTable, f: ItemFeatures): HgnnFeatures {
-  const rows = graphNodeItemRows(graph, items.index);
-  const out: Record<string, { x: Float32Array; dim: number }> = {};
-  graph.nodeTypes.forEach((t, ti) => {
-    const r = rows[ti]!;
-    const x = new Float32Array(r.length * f.dim);
-    for (let i = 0; i < r.length; i++) x.set(f.x.subarray(r[i]! * f.dim, (r[i]! + 1) * f.dim), i * f.dim);
-    out[t] = { x, dim: f.dim };
-  });
-  return out;
+  return applyItemFeatures(state, itemTableFromCoded(split.items), { item: split.train.item, ts: split.train.ts, user: split.train.user });
 }
 
 /** Stage `features`: fit the item feature builder on the catalogue + training interactions. */
@@ -68,7 +39,7 @@ export async function runFeatures(ctx: StageContext): Promise<StageOutcome> {
   const material = { split: split.key, textDim: config.hgnn.textDim, seed: config.seed };
   return runStage({ ws, name: 'features', material, force: ctx.force, log }, async (dir) => {
     const s = await loadSplit(ws);
-    const { features, state } = await fitItemFeatures(featureItemTable(s.items),
+    const { features, state } = await fitItemFeatures(itemTableFromCoded(s.items),
       { item: s.train.item, ts: s.train.ts, user: s.train.user },
       { tfidfSvd: { dim: config.hgnn.textDim, seed: config.seed }, stats: { tsUnitSeconds: 0.001 } });
     saveFeatureState(state, join(dir, FEATURE_STATE_DIR));
@@ -87,7 +58,8 @@ export async function runHgnn(ctx: StageContext): Promise<StageOutcome> {
   return runStage({ ws, name: 'hgnn', material, force: ctx.force, log }, async (dir) => {
     const s = await loadSplit(ws);
     const graph = await loadHeteroGraph(join(ws, 'graph', 'graph_nodes.parquet'), join(ws, 'graph', 'graph_edges.parquet'));
-    const features = graphFeatures(graph, s.items, await loadItemFeatures(ws, s));
+    const f = await loadItemFeatures(ws, s);
+    const features = graphFeaturesFromCatalogue(graph, s.items.index, f.x, f.dim);
     const ckpt = join(ws, '.checkpoints', `hgnn-${stageKey(material)}`);
     const bar = progressBar('train-hgnn', h.epochs, { quiet: ctx.quiet, json: ctx.json });
     const r = await trainHgnn({
@@ -137,7 +109,8 @@ export async function runHgnnReuse(ctx: StageContext): Promise<StageOutcome> {
   return runStage({ ws, name: 'hgnn', material, force: true, log }, async (dir) => {
     const s = await loadSplit(ws);
     const graph = await loadHeteroGraph(join(ws, 'graph', 'graph_nodes.parquet'), join(ws, 'graph', 'graph_edges.parquet'));
-    const features = graphFeatures(graph, s.items, await loadItemFeatures(ws, s));
+    const f = await loadItemFeatures(ws, s);
+    const features = graphFeaturesFromCatalogue(graph, s.items.index, f.x, f.dim);
     const cfg = (meta.config ?? {}) as { inferenceSeed?: number; out?: number };
     exportEmbeddings(dir, model, graph, features, { fanout: config.hgnn.fanout, seed: cfg.inferenceSeed ?? 12345, out: cfg.out ?? config.hgnn.out },
       { ...meta, reusedFrom: trained });

@@ -20,7 +20,7 @@ export { temporalSplit, leaveLastOut, splitInteractions, chooseCut, subset, DAY_
 export type { Split, SplitInfo, SplitMethod, SplitOptions } from './split.ts';
 export { userGroups, popularityTiers, testTargets, GROUP_INACTIVE, GROUP_WARM, GROUP_COLD, GROUP_NAMES } from './groups.ts';
 export type { UserGroups, PopularityTiers, TestTargets } from './groups.ts';
-export { splitWorkspace, loadSplit, readManifest } from './split_workspace.ts';
+export { splitWorkspace, loadSplit, readManifest, trainingAsOf } from './split_workspace.ts';
 export type { SplitWorkspaceOptions, LoadedSplit } from './split_workspace.ts';
 export { prepareCiao, CIAO_DEFAULT_TYPES } from './adapters/ciao.ts';
 export type { CiaoOptions, CiaoStats } from './adapters/ciao.ts';

@@ -126,3 +126,15 @@ export async function loadSplit(ws: string): Promise<LoadedSplit> {
     };
   } finally { duck.close(); }
 }
+
+/**
+ * End of the training window in ms: the split's cut, or (leave-last-out, no global cut) the
+ * last training event + 1 ms. Every stage that computes "as of training" features uses it.
+ */
+export function trainingAsOf(split: Pick<LoadedSplit, 'info' | 'train'>): number {
+  const cut = split.info.cutMs;
+  if (typeof cut === 'number' && Number.isFinite(cut)) return cut;
+  let last = -Infinity;
+  for (let e = 0; e < split.train.n; e++) if (split.train.ts[e]! > last) last = split.train.ts[e]!;
+  return last + 1;
+}

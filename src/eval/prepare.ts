@@ -4,10 +4,10 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSplit, popularityTiers, readManifest, userGroups, WS, type LoadedSplit, type Manifest } from '../data/index.ts';
+import { loadSplit, popularityTiers, readManifest, trainingAsOf, userGroups, WS, type LoadedSplit, type Manifest } from '../data/index.ts';
 import { buildCoListeningGraph, graphNodeItemRows, type GraphBuildOptions, type HeteroGraph } from '../graph/index.ts';
-import { fitItemFeatures, type ItemFeatures } from '../features/index.ts';
-import type { HgnnFeatures } from '../models/hgnn/index.ts';
+import { fitItemFeatures, itemTableFromCoded, type ItemFeatures } from '../features/index.ts';
+import { graphFeaturesFromCatalogue, type HgnnFeatures } from '../models/hgnn/index.ts';
 import { buildEvalContext, type EvalContext } from './protocol.ts';
 import type { TrainSet } from './baselines/recommender.ts';
 
@@ -60,29 +60,15 @@ export async function prepareWorkspace(ws: string, o: PrepareOptions): Promise<P
   const items = split.items;
   const t1 = performance.now();
   const { features } = await fitItemFeatures(
-    {
-      ids: items.ids, type: Array.from(items.type, (c) => items.typeNames[c]!), title: items.title,
-      description: items.description, language: items.language, genre: items.genre,
-    },
+    itemTableFromCoded(items),
     { item: split.train.item, ts: split.train.ts, user: split.train.user },
     { tfidfSvd: { dim: o.textDim ?? 128 }, stats: { tsUnitSeconds: 0.001 } },
   );
   const featureSeconds = (performance.now() - t1) / 1000;
   log(`features: dim ${features.dim} (${featureSeconds.toFixed(1)} s)`);
   const nodeRows = graphNodeItemRows(g.graph, items.index);
-  const hgnnFeatures: Record<string, { x: Float32Array; dim: number }> = {};
-  g.graph.nodeTypes.forEach((t, ti) => {
-    const rows = nodeRows[ti]!;
-    const x = new Float32Array(rows.length * features.dim);
-    for (let i = 0; i < rows.length; i++) x.set(features.x.subarray(rows[i]! * features.dim, (rows[i]! + 1) * features.dim), i * features.dim);
-    hgnnFeatures[t] = { x, dim: features.dim };
-  });
-  let asOf = split.info.cutMs ?? NaN;
-  if (!Number.isFinite(asOf)) {
-    asOf = -Infinity;
-    for (let e = 0; e < split.train.n; e++) if (split.train.ts[e]! > asOf) asOf = split.train.ts[e]!;
-    asOf += 1;
-  }
+  const hgnnFeatures = graphFeaturesFromCatalogue(g.graph, items.index, features.x, features.dim);
+  const asOf = trainingAsOf(split);
   return {
     ws, split, manifest, target, graphTypes, tasteTypes: [...roles.taste], graph: g.graph, graphSeconds, nodeRows,
     features, featureSeconds, hgnnFeatures, asOf,

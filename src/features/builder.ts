@@ -29,6 +29,20 @@ export interface ItemTable {
   readonly genre?: readonly CategoryValue[];
 }
 
+/**
+ * The builder's table from a type-coded one (type codes into typeNames, as the data layer
+ * loads items): `type[i]` becomes `typeNames[type[i]]`, the other columns pass through.
+ */
+export function itemTableFromCoded(t: {
+  ids: readonly string[]; typeNames: readonly string[]; type: ArrayLike<number>;
+  title?: ItemTable['title']; description?: ItemTable['description']; language?: ItemTable['language']; genre?: ItemTable['genre'];
+}): ItemTable {
+  return {
+    ids: t.ids, type: Array.from(t.type, (c) => t.typeNames[c]!), title: t.title, description: t.description,
+    language: t.language, genre: t.genre,
+  };
+}
+
 export type BlockName = 'text' | 'type' | 'genre' | 'language' | 'stats';
 
 export interface FeatureBlock {

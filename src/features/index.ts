@@ -25,7 +25,7 @@ export {
 } from './stats.ts';
 export {
   type ItemTable, type BlockName, type FeatureBlock, type TypeReport, type ItemFeatures, type FeatureBuilderOptions,
-  type FeatureState, fitItemFeatures, applyItemFeatures, typeFeatureMatrix, SMALL_CORPUS,
+  type FeatureState, fitItemFeatures, applyItemFeatures, typeFeatureMatrix, itemTableFromCoded, SMALL_CORPUS,
 } from './builder.ts';
 export {
   saveFeatureState, loadFeatureState, FEATURE_STATE_FORMAT, FEATURE_STATE_VERSION, FEATURE_MANIFEST, TEXT_ENCODER_FILE,

@@ -1,6 +1,6 @@
 // Aligns per-type feature matrices given in any item order (e.g. features/typeFeatureMatrix,
 // rows in item-table order) with a graph's local ids, so row i of type t = graph.itemIds(t)[i].
-import type { HeteroGraph } from '../../graph/index.ts';
+import { graphNodeItemRows, type HeteroGraph } from '../../graph/index.ts';
 import type { HgnnFeatures } from './infer.ts';
 
 /** One type's features in its own row order: ids[r] is the item of row r of x [N, dim]. */
@@ -33,6 +33,23 @@ export function alignFeatures(graph: HeteroGraph, tables: Readonly<Record<string
       if (r === undefined) throw new Error(`alignFeatures: ${type} item '${gids[i]}' (graph node ${i}) has no feature row`);
       y.set(x.subarray(r * dim, r * dim + dim), i * dim);
     }
+    out[type] = { x: y, dim };
+  });
+  return out;
+}
+
+/**
+ * Per-graph-type feature matrices gathered from one catalogue matrix x [N, dim] whose rows are
+ * the items of `itemIndex` (item id -> row); rows follow the graph's local ids.
+ * @example const f = graphFeaturesFromCatalogue(graph, items.index, features.x, features.dim);
+ */
+export function graphFeaturesFromCatalogue(graph: HeteroGraph, itemIndex: ReadonlyMap<string, number>, x: Float32Array, dim: number): HgnnFeatures {
+  const rows = graphNodeItemRows(graph, itemIndex);
+  const out: Record<string, { x: Float32Array; dim: number }> = {};
+  graph.nodeTypes.forEach((type, t) => {
+    const r = rows[t]!;
+    const y = new Float32Array(r.length * dim);
+    for (let i = 0; i < r.length; i++) y.set(x.subarray(r[i]! * dim, (r[i]! + 1) * dim), i * dim);
     out[type] = { x: y, dim };
   });
   return out;

@@ -11,4 +11,4 @@ export {
   HGNN_MODEL_FORMAT, HGNN_EMBEDDINGS_FORMAT,
 } from './io.ts';
 export { CHECKPOINT_FILE, checkpointPath, loadCheckpoint, saveCheckpoint, type EpochReport, type CheckpointState } from './checkpoint.ts';
-export { alignFeatures, type IdFeatureTable } from './align.ts';
+export { alignFeatures, graphFeaturesFromCatalogue, type IdFeatureTable } from './align.ts';
