@@ -35,6 +35,12 @@ export interface HgnnTrainConfig {
   readonly inferenceSeed: number;
   /** Width of the per-type input projection when feature dims differ (0 = hidden). */
   readonly projDim: number;
+  /**
+   * Where the margin loss draws its negative: 'uniform' (SPEC §2: any node of the supervised
+   * relations' types) or 'sameType' (a node of the positive's type — the task the validation
+   * HR@10 scores; HGNN-w-users uses it, since a random user is a trivial negative for a user–item edge).
+   */
+  readonly negatives: 'uniform' | 'sameType';
 }
 
 /** The spec's defaults. */
@@ -42,7 +48,7 @@ export const DEFAULT_HGNN_CONFIG: HgnnTrainConfig = Object.freeze({
   hidden: 256, out: 128, layers: 2, fanout: 10, margin: 0.5, lr: 1e-3, batch: 256, epochs: 50, patience: 10,
   valFraction: 0.1, balanced: true, dropRelations: Object.freeze([]) as readonly string[],
   onlyRelations: Object.freeze([]) as readonly string[], monitor: 'loss', valMaxEdges: 20000, hrNegatives: 100,
-  inferenceFanout: 10, inferenceSeed: 12345, projDim: 0,
+  inferenceFanout: 10, inferenceSeed: 12345, projDim: 0, negatives: 'uniform',
 });
 
 /**
@@ -69,6 +75,7 @@ export function hgnnTrainConfig(partial: Partial<Record<keyof HgnnTrainConfig, u
   if (!(typeof c.valFraction === 'number' && c.valFraction > 0 && c.valFraction < 1)) fail('valFraction', 'a number in (0, 1)');
   if (typeof c.balanced !== 'boolean') fail('balanced', 'a boolean');
   if (c.monitor !== 'loss' && c.monitor !== 'hr10') fail('monitor', "'loss' or 'hr10'");
+  if (c.negatives !== 'uniform' && c.negatives !== 'sameType') fail('negatives', "'uniform' or 'sameType'");
   for (const k of ['dropRelations', 'onlyRelations']) {
     if (!Array.isArray(c[k]) || !(c[k] as unknown[]).every((s) => typeof s === 'string' && s.includes('-'))) {
       fail(k, "an array of undirected relation names like 'audiobook-podcast'");

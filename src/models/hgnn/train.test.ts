@@ -187,6 +187,12 @@ test('ablation switches: single relation, dropped relation, unbalanced sampler',
   assert.equal(bal.history[0].batches, Math.ceil(216 / 16));
   assert.equal(unb.history[0].batches, Math.ceil(396 / 16));
   await assert.rejects(trainHgnn({ graph, features, config: { fanout: 0 } }), /fanout must be an integer >= 1/);
+  // negatives: 'sameType' draws a node of the positive's type (HGNN-w-users), a different stream from 'uniform'
+  const logs: string[] = [];
+  const same = await trainHgnn({ graph, features, seed: 1, log: (l) => logs.push(l), config: { ...base, negatives: 'sameType' } });
+  assert.ok(logs.some((l) => /negatives of the positive's type/.test(l)), logs.join('\n'));
+  assert.notEqual(same.history[0].trainLoss, bal.history[0].trainLoss);
+  await assert.rejects(trainHgnn({ graph, features, config: { negatives: 'hard' as 'uniform' } }), /negatives must be 'uniform' or 'sameType'/);
 });
 
 test('early stopping: no validation improvement for `patience` epochs stops the run and keeps the best epoch', async () => {

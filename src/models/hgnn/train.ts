@@ -129,7 +129,8 @@ export async function trainHgnn(input: TrainHgnnInput): Promise<TrainHgnnResult>
   const better = (s: number): boolean => Number.isNaN(state.bestScore) || (cfg.monitor === 'loss' ? s < state.bestScore : s > state.bestScore);
   let ran = 0;
   log(`hgnn: ${model.numParams} parameters, ${relations.length} relations [${relations.map((r) => r.name).join(', ')}], ` +
-    `${train.numEdges} training edges, ${validation.a.length} validation edges (${task.size} scored)`);
+    `${train.numEdges} training edges, ${validation.a.length} validation edges (${task.size} scored), ` +
+    `negatives ${cfg.negatives === 'sameType' ? "of the positive's type" : `uniform over [${negTypes.map((t) => types[t]).join(', ')}]`}`);
 
   while (!state.stopped && state.epoch < cfg.epochs) {
     if (input.stopAfterEpochs !== undefined && ran >= input.stopAfterEpochs) break;
@@ -139,7 +140,7 @@ export async function trainHgnn(input: TrainHgnnInput): Promise<TrainHgnnResult>
       seed: epochSeed(seed, epoch),
       edges: { batchSize: cfg.batch, balanced: cfg.balanced },
       neighbours: { fanouts: Array(cfg.layers).fill(cfg.fanout) },
-      negatives: { types: negTypes.map((t) => types[t]) },
+      negatives: cfg.negatives === 'sameType' ? { mode: 'matchPositive' } : { types: negTypes.map((t) => types[t]) },
     });
     const total = Math.min(lbs.numBatches, input.maxBatchesPerEpoch ?? Infinity);
     let lossSum = 0, nb = 0, lastLog = t0;
