@@ -67,29 +67,11 @@ export function maxPoolMessage(tp: Tape, x: Tensor, W: Tensor, b: Tensor, indptr
   }
   if (rg) {
     tp.record(out, () => {
-      const g = out.grad!;
-      const gm = tp.pool.f32(S * H); // d (max + b), masked by the ReLU
+      // mask by the arg-max, scatter to the arg-max rows (gt, overwritten) and sum the bias
+      // gradient's columns, in one kernel pass (columns split over threads on the addon)
       const needT = W.requiresGrad || x.requiresGrad;
-      const gt = needT ? tp.pool.f32Zeroed(U * H) : null;
-      if (gt) {
-        // mask and scatter to the arg-max rows in one pass (same order of additions as
-        // kernels.segmentMaxBackward)
-        for (let s = 0, i = 0; s < S; s++) {
-          for (let j = 0; j < H; j++, i++) {
-            const a = argmax[i];
-            if (a >= 0) {
-              const v = g[i];
-              gm[i] = v;
-              gt[a * H + j] += v;
-            } else gm[i] = 0;
-          }
-        }
-      } else for (let i = 0; i < gm.length; i++) gm[i] = argmax[i] >= 0 ? g[i] : 0;
-      if (b.requiresGrad) {
-        const ones = tp.pool.f32(S);
-        ones.fill(1);
-        sgemm(false, false, 1, H, S, 1, ones, S, gm, H, 1, tp.grad(b), H); // db += column sums
-      }
+      const gt = needT ? tp.pool.f32(U * H) : null;
+      kernels.maxPoolGrad(out.grad!, argmax, H, U, gt, b.requiresGrad ? tp.grad(b) : null);
       if (!gt) return;
       if (W.requiresGrad) {
         const [gw, beta] = tp.gradForWrite(W);

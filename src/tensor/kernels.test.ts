@@ -77,6 +77,11 @@ test('sparse kernels + adam: addon equals the TypeScript twin (incl. empty segme
     addon!.gatherRows(x, D, idx, r1);
     tsk.gatherRowsTs(x, D, idx, r2);
     assert.deepEqual(r1, r2);
+    for (const T of [2, 3, E + 4]) { // rows split over threads: same copy
+      const rt = new Float32Array(E * D);
+      addon!.gatherRows(x, D, idx, rt, T);
+      assert.deepEqual(rt, r2, `gatherRows threads=${T}`);
+    }
     const s1 = new Float32Array(N * D), s2 = new Float32Array(N * D);
     addon!.scatterAddRows(r1, D, idx, s1);
     tsk.scatterAddRowsTs(r2, D, idx, s2);
@@ -277,4 +282,44 @@ test('maxPoolDw: hand case, dense xᵀ·gt reference, addon equals the TypeScrip
   assert.throws(() => k.maxPoolDw(x, 2, new Int32Array(3), f(3), 2, f(4)), /maxPoolDw: argmax length must be a multiple of H = 2/);
   assert.throws(() => k.maxPoolDw(x, 2, argmax, gm, 2, f(3)), /maxPoolDw: dW too short: \[2,2\] needs 4 elements, got 3/);
   assert.throws(() => k.maxPoolDw(x, 2, argmax, f(3), 2, f(4)), /maxPoolDw: gm too short: \[2,2\] needs 4 elements, got 3/);
+});
+
+test('maxPoolGrad: hand case, literal mask-and-scatter reference, addon equals the TypeScript twin to the bit for any thread count', () => {
+  // g / argmax: [S=2, H=2]; U = 3; gt starts dirty (overwritten), db starts at 1 (accumulated)
+  const g = new Float32Array([10, 99, 0.5, -1]);
+  const argmax = new Int32Array([2, -1, 2, 2]);
+  const gt = new Float32Array(6).fill(7), db = new Float32Array([1, 1]);
+  k.maxPoolGrad(g, argmax, 2, 3, gt, db);
+  assert.deepEqual(Array.from(gt), [0, 0, 0, 0, 10.5, -1]);
+  assert.deepEqual(Array.from(db), [11.5, 0]); // the 99 has no arg-max: no gradient
+  const rng = new Rng(23);
+  for (const [U, S, H] of [[1, 1, 1], [5, 0, 4], [4, 6, 3], [50, 40, 17], [300, 700, 128]]) {
+    const g1 = rand(S * H, rng), am = new Int32Array(S * H);
+    for (let i = 0; i < am.length; i++) am[i] = rng.int(2) === 0 ? rng.int(U) : -1;
+    const refGt = new Float32Array(U * H), refDb = rand(H, rng), start = refDb.slice();
+    const sums = new Float32Array(H);
+    for (let i = 0; i < am.length; i++) if (am[i] >= 0) { refGt[am[i] * H + (i % H)] += g1[i]; sums[i % H] += g1[i]; }
+    for (let j = 0; j < H; j++) refDb[j] += sums[j];
+    const gt2 = rand(U * H, rng), db2 = start.slice();
+    assert.equal(tsk.maxPoolGradTs(g1, am, H, U, gt2, db2), -1);
+    assert.deepEqual(gt2, refGt, `maxPoolGradTs gt ${U}x${H} S=${S}`);
+    assert.deepEqual(db2, refDb, `maxPoolGradTs db ${U}x${H} S=${S}`);
+    assert.equal(tsk.maxPoolGradTs(g1, am, H, U, null, null), -1); // nothing asked: nothing written
+    if (!addon) continue;
+    for (const T of [1, 2, 3, H + 5]) {
+      const gt1 = rand(U * H, rng), db1 = start.slice();
+      assert.equal(addon.maxPoolGrad(g1, am, H, U, gt1, db1, T), -1);
+      assert.deepEqual(gt1, gt2, `maxPoolGrad addon gt threads=${T}`);
+      assert.deepEqual(db1, db2, `maxPoolGrad addon db threads=${T}`);
+      const dbOnly = start.slice();
+      addon.maxPoolGrad(g1, am, H, U, null, dbOnly, T);
+      assert.deepEqual(dbOnly, db2);
+    }
+  }
+  const f = (n: number) => new Float32Array(n);
+  assert.throws(() => k.maxPoolGrad(g, new Int32Array([2, -1, 3, 0]), 2, 3, f(6), null), /maxPoolGrad: argmax\[2\] = 3 out of range \[-1, 3\)/);
+  assert.throws(() => k.maxPoolGrad(g, new Int32Array([2, -2, 0, 0]), 2, 3, null, f(2)), /maxPoolGrad: argmax\[1\] = -2 out of range/);
+  assert.throws(() => k.maxPoolGrad(g, new Int32Array(3), 2, 3, f(6), null), /maxPoolGrad: argmax length must be a multiple of H = 2/);
+  assert.throws(() => k.maxPoolGrad(g, argmax, 2, 3, f(5), null), /maxPoolGrad: gt too short: \[3,2\] needs 6 elements, got 5/);
+  assert.throws(() => k.maxPoolGrad(f(3), argmax, 2, 3, f(6), null), /maxPoolGrad: g too short/);
 });

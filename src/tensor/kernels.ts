@@ -114,9 +114,12 @@ export function gatherRows(src: Float32Array, D: number, idx: Int32Array, out: F
   checkLen(op, 'out', out, idx.length * D, `[${idx.length},${D}]`);
   checkIndices(op, 'idx', idx, D === 0 ? Infinity : src.length / D);
   if (D === 0 || idx.length === 0) return;
-  if (native) native.gatherRows(src, D, idx, out);
+  if (native) native.gatherRows(src, D, idx, out, idx.length * D < GATHER_PARALLEL_MIN ? 1 : sparseThreads);
   else ts.gatherRowsTs(src, D, idx, out);
 }
+
+/** Floats copied below which gatherRows uses one thread (measured: threads pay off from ~1 MB). */
+const GATHER_PARALLEL_MIN = 1 << 18;
 
 /** out[idx[e], :] += src[e, :]. src: [E, D], idx: [E], out: [N, D] (accumulated into) */
 export function scatterAddRows(src: Float32Array, D: number, idx: Int32Array, out: Float32Array): void {
@@ -311,4 +314,30 @@ export function maxPoolDw(x: Float32Array, D: number, argmax: Int32Array, gm: Fl
   }
   if (native) native.maxPoolDw(x, D, argmax, gm, H, dW, S * H * D < SPARSE_PARALLEL_MIN ? 1 : sparseThreads);
   else ts.maxPoolDwTs(x, D, argmax, gm, H, dW);
+}
+
+/**
+ * Gradient of a max-pool message at its arg-max rows (src/nn/max_pool_message.ts's backward):
+ * gt ([U, H], optional) is OVERWRITTEN with gt[argmax[s, j], j] = Σ g[s, j], and db ([H],
+ * optional) ACCUMULATES the column sums Σ_s g[s, j], both over the (s, j) with argmax >= 0
+ * (-1 = no message: ReLU off or empty segment), s ascending in float32 — the addon (columns
+ * split over `getSparseThreads()` threads) and the TypeScript twin agree to the bit.
+ * g, argmax: [S, H].
+ * @example maxPoolGrad(out.grad, argmax, H, U, gt, tp.grad(b))
+ */
+export function maxPoolGrad(g: Float32Array, argmax: Int32Array, H: number, U: number, gt: Float32Array | null,
+  db: Float32Array | null): void {
+  const op = 'maxPoolGrad';
+  checkF32(op, 'g', g); checkI32(op, 'argmax', argmax); checkDim(op, 'H', H); checkDim(op, 'U', U);
+  if (H === 0 ? argmax.length !== 0 : argmax.length % H !== 0) {
+    throw new RangeError(`${op}: argmax length must be a multiple of H = ${H}, got ${argmax.length}`);
+  }
+  checkLen(op, 'g', g, argmax.length, `[${H === 0 ? 0 : argmax.length / H},${H}]`);
+  if (gt !== null) { checkF32(op, 'gt', gt); checkLen(op, 'gt', gt, U * H, `[${U},${H}]`); }
+  if (db !== null) { checkF32(op, 'db', db); checkLen(op, 'db', db, H, `[${H}]`); }
+  if (H === 0) return;
+  const bad = native
+    ? native.maxPoolGrad(g, argmax, H, U, gt, db, argmax.length < SPARSE_PARALLEL_MIN ? 1 : sparseThreads)
+    : ts.maxPoolGradTs(g, argmax, H, U, gt, db);
+  if (bad >= 0) throw new RangeError(`${op}: argmax[${bad}] = ${argmax[bad]} out of range [-1, ${U})`);
 }

@@ -312,3 +312,31 @@ export function maxPoolDwTs(x: Float32Array, D: number, argmax: Int32Array, gm: 
     for (let j = 0; j < H; j++) dW[d * H + j] += acc[j * D + d];
   }
 }
+
+/**
+ * Max-pool message gradient (twin of the addon's maxPoolGrad): gt (if given) is overwritten
+ * with gt[argmax[s, j], j] = Σ g[s, j], and db[j] (if given) += Σ_s g[s, j], both over the
+ * (s, j) with argmax >= 0, s ascending, in float32. Returns the first flat index whose argmax
+ * lies outside [-1, U), or -1.
+ */
+export function maxPoolGradTs(g: Float32Array, argmax: Int32Array, H: number, U: number, gt: Float32Array | null,
+  db: Float32Array | null): number {
+  const S = H > 0 ? argmax.length / H : 0;
+  if (gt) gt.fill(0, 0, U * H);
+  const colSum = db ? new Float32Array(H) : null;
+  for (let s = 0, i = 0; s < S; s++) {
+    for (let j = 0; j < H; j++, i++) {
+      const r = argmax[i];
+      if (r < 0) {
+        if (r !== -1) return i;
+        continue;
+      }
+      if (r >= U) return i;
+      const v = g[i];
+      if (gt) gt[r * H + j] += v;
+      if (colSum) colSum[j] += v;
+    }
+  }
+  if (db && colSum) for (let j = 0; j < H; j++) db[j] += colSum[j];
+  return -1;
+}

@@ -16,7 +16,8 @@ export interface NativeKernels {
   getThreads(): number;
   // const char* openblas_get_config(void)
   config(): string;
-  gatherRows(src: Float32Array, D: number, idx: Int32Array, out: Float32Array): void;
+  // rows split over `threads` (optional, default 1)
+  gatherRows(src: Float32Array, D: number, idx: Int32Array, out: Float32Array, threads?: number): void;
   scatterAddRows(src: Float32Array, D: number, idx: Int32Array, out: Float32Array): void;
   segmentMax(x: Float32Array, D: number, offsets: Int32Array, idx: Int32Array | null, out: Float32Array,
     argmax: Int32Array): void;
@@ -39,6 +40,11 @@ export interface NativeKernels {
   //                float dW[D*H], int threads)   dW[:, j] += Σ_s gm[s,j] · x[argmax[s,j], :] (argmax -1 skipped)
   maxPoolDw(x: Float32Array, D: number, argmax: Int32Array, gm: Float32Array, H: number, dW: Float32Array,
     threads: number): void;
+  // int64 maxPoolGrad(const float g[S*H], const int32 argmax[S*H], size_t H, size_t U, float gt[U*H] | null,
+  //                   float db[H] | null, int threads)   gt overwritten, db accumulated; returns the first
+  //                   flat index whose argmax is outside [-1, U), or -1 (the one check done in C: it is free there)
+  maxPoolGrad(g: Float32Array, argmax: Int32Array, H: number, U: number, gt: Float32Array | null, db: Float32Array | null,
+    threads: number): number;
 }
 
 /** Path of the built addon (src/tensor -> native/build/Release); HGREC_ADDON_PATH overrides it (tests). */
