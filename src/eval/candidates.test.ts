@@ -4,7 +4,7 @@ import { csrFromPairs, csrRow, csrTranspose } from './csr.ts';
 import { targetCatalogue, consumedInTraining, heldOutTargets, itemMask } from './candidates.ts';
 import { groupMasks, restrictTargetsToTiers } from './groups.ts';
 import { GROUP_WARM, GROUP_COLD, GROUP_INACTIVE } from '../data/groups.ts';
-import { TopKSelector, NO_ITEM } from './topk.ts';
+import { RankingSelector, NO_ITEM } from './topk.ts';
 
 const I = (...v: number[]) => Int32Array.from(v);
 
@@ -49,8 +49,8 @@ test('groups: masks from the data layer codes, long-tail restriction', () => {
   assert.throws(() => restrictTargetsToTiers(targets, new Uint8Array(3)), /itemTier expected length nItems = 6, got 3/);
 });
 
-test('TopKSelector: score, then tie-break, then lower id; exclusions; padding', () => {
-  const sel = new TopKSelector(10, 4);
+test('RankingSelector: score, then tie-break, then lower id; exclusions; padding', () => {
+  const sel = new RankingSelector(10, 4);
   const cands = I(9, 3, 5, 7, 1);
   const out = new Int32Array(8).fill(42);
   // 9 and 3 tie on score 1 → lower id 3 first; 5 and 7 tie on 2 but tieBreak favours 7.
@@ -62,7 +62,7 @@ test('TopKSelector: score, then tie-break, then lower id; exclusions; padding', 
   assert.equal(m, 2);
   assert.deepEqual([...out.subarray(4, 8)], [3, 1, NO_ITEM, NO_ITEM]);
   // Many candidates, k smaller: matches a full sort.
-  const big = new TopKSelector(1000, 25);
+  const big = new RankingSelector(1000, 25);
   const ids = Int32Array.from({ length: 1000 }, (_, i) => i);
   const sc = Float64Array.from({ length: 1000 }, (_, i) => ((i * 7919) % 101) / 7);
   const got = new Int32Array(25);

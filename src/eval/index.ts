@@ -2,7 +2,7 @@
 export { csrFromPairs, csrRow, csrRowLength, csrTranspose, csrFilterCols, emptyCsr, type Csr } from './csr.ts';
 export { targetCatalogue, itemMask, consumedInTraining, heldOutTargets, type InteractionArrays } from './candidates.ts';
 export { groupMasks, restrictTargetsToTiers, LONG_TAIL_TIERS } from './groups.ts';
-export { NO_ITEM, TopKSelector, type Rankings } from './topk.ts';
+export { NO_ITEM, RankingSelector, type Rankings } from './topk.ts';
 export {
   evaluateRankings, evaluateGroups, DEFAULT_CUTOFFS, GROUP_NAMES,
   type Cutoffs, type GroupMetrics, type GroupReport, type GroupName, type EvaluateOptions, type GroupOptions,

@@ -14,18 +14,20 @@ export interface Rankings {
 }
 
 /**
- * Exact top-k over a candidate list with per-user exclusions. Order: higher score first;
+ * Exact top-k over a candidate list with per-user exclusions, in float64 (the evaluation's
+ * ranking rule; serving's float32 block selector is src/retrieval/select.ts's TopKSelector,
+ * which breaks ties by lower id only). Order: higher score first;
  * ties → higher `tieBreak` first (e.g. training popularity); still tied → lower item id
  * first. Deterministic. Reuses its buffers, so make one per recommender and call it per user.
  */
-export class TopKSelector {
+export class RankingSelector {
   private readonly stamp: Int32Array; // [nItems] excluded when stamp[item] === this.epoch
   private epoch = 0;
   private readonly heapPos: Int32Array; // [k] candidate positions
   private readonly heapScore: Float64Array; // [k]
 
   constructor(readonly nItems: number, readonly k: number) {
-    if (!Number.isInteger(k) || k < 1) throw new Error(`TopKSelector: k expected an integer >= 1, got ${k}`);
+    if (!Number.isInteger(k) || k < 1) throw new Error(`RankingSelector: k expected an integer >= 1, got ${k}`);
     this.stamp = new Int32Array(nItems);
     this.heapPos = new Int32Array(k);
     this.heapScore = new Float64Array(k);
@@ -47,7 +49,7 @@ export class TopKSelector {
   ): number {
     const k = this.k;
     const C = candidates.length;
-    if (scores.length < C) throw new Error(`TopKSelector.select: scores expected length >= ${C} (one per candidate), got ${scores.length}`);
+    if (scores.length < C) throw new Error(`RankingSelector.select: scores expected length >= ${C} (one per candidate), got ${scores.length}`);
     if (++this.epoch === 0x7fffffff) { this.stamp.fill(0); this.epoch = 1; }
     const ep = this.epoch;
     for (let i = 0; i < exclude.length; i++) {
@@ -70,7 +72,7 @@ export class TopKSelector {
     for (let c = 0; c < C; c++) {
       const s = scores[c]!;
       if (n === k && s < hs[0]!) continue; // fast reject: strictly below the current k-th
-      if (s !== s) throw new Error(`TopKSelector.select: scores[${c}] (item ${candidates[c]}) is NaN`);
+      if (s !== s) throw new Error(`RankingSelector.select: scores[${c}] (item ${candidates[c]}) is NaN`);
       if (this.stamp[candidates[c]!] === ep) continue;
       if (n < k) {
         let i = n++;

@@ -3,7 +3,7 @@
 // (hasUser[u] = 0) get no ranking (a NO_ITEM row) and count as unranked.
 
 import { csrRow, type Csr } from '../csr.ts';
-import { NO_ITEM, TopKSelector } from '../topk.ts';
+import { NO_ITEM, RankingSelector } from '../topk.ts';
 import { sgemm } from '../../tensor/kernels.ts';
 import { checkRecommendArgs } from './recommender.ts';
 
@@ -29,7 +29,7 @@ export function dotProductTopK(fn: string, v: DotProductVectors, users: Int32Arr
   if (v.candVecs.length !== C * D) throw new Error(`${fn}: candVecs expected [${C}, ${D}], got ${v.candVecs.length} floats`);
   const out = new Int32Array(users.length * k).fill(NO_ITEM);
   if (C === 0) return out;
-  const selector = new TopKSelector(v.nItems, k);
+  const selector = new RankingSelector(v.nItems, k);
   // Users in blocks: uv [Ub, D] · candVecs [C, D]ᵀ -> scores [Ub, C].
   const Ub = Math.max(1, Math.min(256, Math.floor(4_000_000 / C)));
   const uv = new Float32Array(Ub * D);

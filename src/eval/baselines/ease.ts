@@ -9,7 +9,7 @@
 // EaseTooLargeError with the memory estimate, and the harness falls back to ItemKNN.
 
 import { csrFromPairs, csrRow, type Csr } from '../csr.ts';
-import { TopKSelector } from '../topk.ts';
+import { RankingSelector } from '../topk.ts';
 import { candidatesOf, checkRecommendArgs, checkTrainSet, type Recommender, type TrainSet } from './recommender.ts';
 import { spdInverseF32 } from './spd_inverse_f32.ts';
 
@@ -146,7 +146,7 @@ export class Ease implements Recommender {
     const acc = new Float64Array(Cs);
     const scores = new Float64Array(this.cands.length);
     const out = new Int32Array(users.length * k);
-    const selector = new TopKSelector(X.nCols, k);
+    const selector = new RankingSelector(X.nCols, k);
     for (let r = 0; r < users.length; r++) {
       const u = users[r]!;
       acc.fill(0);

@@ -8,7 +8,7 @@
 // history| additions with one dense [C] accumulator, and the model stores ≤ M neighbours per item.
 
 import { csrFromPairs, csrRow, csrTranspose, type Csr } from '../csr.ts';
-import { TopKSelector } from '../topk.ts';
+import { RankingSelector } from '../topk.ts';
 import { candidatesOf, checkRecommendArgs, checkTrainSet, type Recommender, type TrainSet } from './recommender.ts';
 
 export interface ItemKnnOptions {
@@ -69,7 +69,7 @@ export class ItemKnn implements Recommender {
     const sim = new Float64Array(C);
     const touched = new Int32Array(C);
     const best = new Int32Array(this.M);
-    const selector = new TopKSelector(C, this.M);
+    const selector = new RankingSelector(C, this.M);
     const none = new Int32Array(0);
     const slotIds = Int32Array.from({ length: C }, (_, i) => i);
     let w = 0;
@@ -124,7 +124,7 @@ export class ItemKnn implements Recommender {
     const C = this.cands.length;
     const out = new Int32Array(users.length * k);
     const scores = new Float64Array(C);
-    const selector = new TopKSelector(X.nCols, k);
+    const selector = new RankingSelector(X.nCols, k);
     for (let r = 0; r < users.length; r++) {
       const u = users[r]!;
       scores.fill(0);

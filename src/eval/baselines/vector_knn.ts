@@ -5,7 +5,7 @@
 // gets no ranking (a NO_ITEM row), so these models have no cold-user figures.
 
 import { csrFromPairs, csrRow, type Csr } from '../csr.ts';
-import { NO_ITEM, TopKSelector } from '../topk.ts';
+import { NO_ITEM, RankingSelector } from '../topk.ts';
 import { sgemm } from '../../tensor/kernels.ts';
 import { candidatesOf, checkRecommendArgs, checkTrainSet, type Recommender, type TrainSet } from './recommender.ts';
 
@@ -57,7 +57,7 @@ export class VectorKnn implements Recommender {
     const V = this.opts.vectors;
     const C = this.cands.length;
     const out = new Int32Array(users.length * k).fill(NO_ITEM);
-    const selector = new TopKSelector(H.nCols, k);
+    const selector = new RankingSelector(H.nCols, k);
     // Users in blocks: userVecs [Ub, D] · candVecs [C, D]ᵀ -> scores [Ub, C].
     const Ub = Math.max(1, Math.min(256, Math.floor(4_000_000 / Math.max(1, C))));
     const uv = new Float32Array(Ub * D);
