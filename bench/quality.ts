@@ -2,7 +2,7 @@
 //
 //   npx tsx bench/quality.ts --dataset synthetic|ciao|food-kitchen [--seeds 3 | --seeds 1,2,3]
 //     [--quick] [--out DIR] [--ws DIR] [--models a,b,...] [--ablations all|none|a,b] [--ablation-seeds 1,2]
-//     [--no-podcast] [--docs]
+//     [--no-podcast] [--docs] [--hgnn-max-batches N]
 //
 // Prepares the workspace (synthetic generator at its default size, or the Ciao / Food–Kitchen
 // adapters over ../shared/datasets; reused when --ws already holds a split), runs
@@ -79,6 +79,11 @@ async function main(): Promise<void> {
   const abSeeds = list(a.get('ablation-seeds'));
   if (abSeeds) config.ablationSeeds = abSeeds.map(Number);
   if (a.has('no-podcast')) config.podcastTask = false;
+  const mb = a.get('hgnn-max-batches');
+  if (mb !== undefined) {
+    if (typeof mb !== 'string' || !/^[1-9]\d*$/.test(mb)) throw new Error(`bench/quality: --hgnn-max-batches expected a positive integer, got '${String(mb)}'`);
+    config.hgnnMaxBatches = Number(mb);
+  }
   config.command = `npx tsx bench/quality.ts ${process.argv.slice(2).join(' ')}`;
   const models = (list(a.get('models')) ?? [...COMPARISON_MODELS]) as ModelName[];
 

@@ -320,6 +320,7 @@ export async function runComparison(o: RunComparisonOptions): Promise<ReportJson
   return {
     format: 'hgrec.eval_report', version: 1, dataset: cfg.dataset, createdAt: new Date().toISOString(), command: cfg.command,
     workspace: o.ws, gitCommit: commit, dataManifestHash: p.manifest.contentHash, seeds: [...seeds], quick: cfg.quick,
+    ...(cfg.hgnnMaxBatches !== undefined ? { hgnnMaxBatches: cfg.hgnnMaxBatches } : {}),
     protocol: {
       split: info.method === 'temporal'
         ? `temporal: test = interactions with ts >= ${info.cutTs}${info.testDays ? ` (last ${info.testDays} days)` : info.fraction ? ` (last ${info.fraction} of the timeline)` : ''}`

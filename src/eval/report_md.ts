@@ -112,7 +112,9 @@ export function renderMarkdown(r: ReportJson): string {
     if (/--(ws|out) /.test(r.command)) L.push('(`--ws` / `--out` only choose folders: without them the bench prepares the same data from scratch in a temporary folder; the data manifest hash below identifies it.)', '');
   }
   L.push(`Generated ${r.createdAt} · git \`${r.gitCommit.slice(0, 12)}\` · data manifest \`${r.dataManifestHash}\` · seeds ${JSON.stringify(r.seeds)}` +
-    ` · ${r.quick ? '**--quick** (reduced epochs and model sizes; figures are indicative, not converged)' : 'full settings'} · total ${(r.timings.totalSeconds / 60).toFixed(1)} min`, '');
+    ` · ${r.quick ? '**--quick** (reduced epochs and model sizes; figures are indicative, not converged)'
+      : r.hgnnMaxBatches !== undefined ? `full model sizes, but **HGNN epochs capped at ${r.hgnnMaxBatches} batches** (a fraction of the graph's edges per epoch; figures are not converged)`
+        : 'full settings'} · total ${(r.timings.totalSeconds / 60).toFixed(1)} min`, '');
   L.push('## Protocol', '');
   const pr = r.protocol;
   L.push(`- Split: ${pr.split}.`, `- Target type: \`${pr.target}\`. Candidates: ${pr.candidates}.`, `- Exclusion rule: ${pr.exclusion}.`,

@@ -54,6 +54,8 @@ export interface ReportJson {
   dataManifestHash: string;
   seeds: number[];
   quick: boolean;
+  /** Cap on HGNN batches per epoch, when one was set (quick runs, or --hgnn-max-batches). */
+  hgnnMaxBatches?: number;
   protocol: {
     split: string; // e.g. "temporal, last 14 days" or "leave-last-out"
     splitInfo: Record<string, unknown>;
