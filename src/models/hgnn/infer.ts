@@ -148,18 +148,7 @@ function layerwise(model: HgnnModel, feats: Float32Array[], counts: readonly num
       h = next;
       D = H;
     }
-    // row-wise L2 normalisation (as the l2Normalize op: x * (1 / max(||x||, 1e-12)))
-    return h.map((a, t) => {
-      const out = new Float32Array(counts[t] * D);
-      for (let n = 0; n < counts[t]; n++) {
-        const r = n * D;
-        let s = 0;
-        for (let j = 0; j < D; j++) s += a[r + j] * a[r + j];
-        const inv = 1 / Math.max(Math.sqrt(s), 1e-12);
-        for (let j = 0; j < D; j++) out[r + j] = a[r + j] * inv;
-      }
-      return out;
-    });
+    return h.map((a, t) => l2Rows(a, counts[t], D));
   } finally {
     pool.releaseAll();
   }
