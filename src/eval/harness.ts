@@ -218,10 +218,12 @@ export async function runComparison(o: RunComparisonOptions): Promise<ReportJson
   }
   if (wanted.has('hgnn_w_users')) {
     const curves = new Map<number, TrainingCurve>();
+    // a random user is a trivial negative for a user–item edge: draw the positive's type
+    const wUsersConfig = { negatives: 'sameType' as const, ...cfg.hgnn };
     await tryModel('hgnn_w_users', () => runModel('hgnn_w_users', (seed) => hgnnWithUsers(p, {
-      config: { negatives: 'sameType', ...cfg.hgnn }, seed, log: hgnnLog(seed), maxBatchesPerEpoch: cfg.hgnnMaxBatches,
+      config: wUsersConfig, seed, log: hgnnLog(seed), maxBatchesPerEpoch: cfg.hgnnMaxBatches,
       onHistory: (h) => curves.set(seed, { model: 'hgnn_w_users', seed, points: h.map((e) => ({ epoch: e.epoch, loss: e.trainLoss, valLoss: e.valLoss, valHr10: e.valHr10, seconds: e.seconds })) }),
-    }), { settings: { negatives: 'sameType', ...cfg.hgnn, userFeatures: 'age z-score, age unknown, top-20 country one-hot + other + unknown', userEdges: 'distinct training (user, graph item), any kind' }, curves: (s) => (curves.has(s) ? [curves.get(s)!] : []) }));
+    }), { settings: { ...wUsersConfig, userFeatures: 'age z-score, age unknown, top-20 country one-hot + other + unknown', userEdges: 'distinct training (user, graph item), any kind' }, curves: (s) => (curves.has(s) ? [curves.get(s)!] : []) }));
   }
   if (wanted.has('two_tower')) {
     await tryModel('two_tower', () => runModel('two_tower', (seed) => tt('two_tower', target, seed, null), { settings: { ...cfg.twoTower, useHgnn: false }, curves: ttCurve('two_tower') }));
