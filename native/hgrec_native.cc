@@ -411,70 +411,6 @@ Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(first));
 }
 
-// ---- Row-sparse max-pool weight gradient ------------------------------------------------------
-// dW[:, j] += Σ_s gm[s, j] · x[argmax[s, j], :]. Walked in (s, j) order, so the ≤ fan-out
-// rows of x one destination s points at stay in L1 while all its columns are visited, and blocked
-// over D so each thread's accumulator (its columns × one D-block, column j as a contiguous row)
-// stays within 512 KB of L2; it is added into the strided dW once per block. Threads own column
-// ranges, and every (j, d) sums s in ascending order, so results do not depend on the thread
-// count. Measured (native/maxpool_dw_bench.ts, layer-0 shapes, quiet machine): 19 ms on 2 threads
-// vs 34 ms for the earlier row-bucketed form, but the dense xᵀ·gt GEMM alone takes 16 ms, so the
-// model keeps the GEMM.
-HGREC_CLONES
-void MaxPoolDwCols(const float* __restrict x, size_t D, const int32_t* __restrict am, const float* __restrict gm,
-                   size_t S, size_t H, float* __restrict dW, int32_t j0, int32_t j1) {
-  const size_t J = static_cast<size_t>(j1 - j0);
-  if (J == 0) return;
-  size_t Db = (131072 / J) & ~static_cast<size_t>(15); // accumulator ≤ 512 KB: L2-resident
-  if (Db < 16) Db = 16;
-  if (Db > D) Db = D;
-  std::vector<float> acc(J * Db);
-  for (size_t d0 = 0; d0 < D; d0 += Db) {
-    const size_t db = std::min(Db, D - d0);
-    float* __restrict t = acc.data();
-    std::fill(acc.begin(), acc.begin() + J * db, 0.f);
-    for (size_t s = 0; s < S; s++) {
-      const int32_t* __restrict a = am + s * H;
-      const float* __restrict g = gm + s * H;
-      for (int32_t j = j0; j < j1; j++) {
-        const int32_t r = a[j];
-        if (r < 0) continue;
-        const float v = g[j];
-        const float* __restrict xr = x + static_cast<size_t>(r) * D + d0;
-        float* __restrict tj = t + static_cast<size_t>(j - j0) * db;
-        for (size_t d = 0; d < db; d++) tj[d] += v * xr[d];
-      }
-    }
-    for (size_t d = 0; d < db; d++) {
-      float* w = dW + (d0 + d) * H;
-      for (int32_t j = j0; j < j1; j++) w[j] += t[static_cast<size_t>(j - j0) * db + d];
-    }
-  }
-}
-
-// maxPoolDw(x, D, argmax, gm, H, dW, threads): dW[D, H] += Σ_s gm[s, j] · x[argmax[s, j], :]
-// (argmax -1 = no message; S = argmax.length / H). Threads own contiguous column ranges of dW.
-Napi::Value MaxPoolDw(const Napi::CallbackInfo& info) {
-  const float* x = F32(info[0]);
-  const size_t D = Int(info[1]);
-  const int32_t* am = I32(info[2]);
-  const size_t n = Len(info[2]);
-  const float* gm = F32(info[3]);
-  const int32_t H = Int(info[4]);
-  float* dW = F32(info[5]);
-  const int32_t T = Int(info[6]) < 1 ? 1 : std::min<int32_t>(Int(info[6]), H);
-  const size_t S = H > 0 ? n / static_cast<size_t>(H) : 0;
-  std::vector<std::thread> pool;
-  for (int32_t t = 1; t < T; t++) {
-    pool.emplace_back(MaxPoolDwCols, x, D, am, gm, S, static_cast<size_t>(H), dW,
-                      static_cast<int32_t>(static_cast<int64_t>(H) * t / T),
-                      static_cast<int32_t>(static_cast<int64_t>(H) * (t + 1) / T));
-  }
-  MaxPoolDwCols(x, D, am, gm, S, static_cast<size_t>(H), dW, 0, H / T);
-  for (auto& th : pool) th.join();
-  return info.Env().Undefined();
-}
-
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sgemm", Napi::Function::New(env, Sgemm));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
@@ -490,7 +426,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("softmaxRows", Napi::Function::New(env, SoftmaxRows));
   exports.Set("spmm", Napi::Function::New(env, Spmm));
   exports.Set("spmmT", Napi::Function::New(env, SpmmT));
-  exports.Set("maxPoolDw", Napi::Function::New(env, MaxPoolDw));
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
   return exports;
 }

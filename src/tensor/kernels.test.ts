@@ -243,47 +243,6 @@ test(`spmm / spmmT wrappers (${k.backend()}): hand-computed product, transposed 
   assert.throws(() => k.setSparseThreads(0), /setSparseThreads: n must be an integer >= 1, got 0/);
 });
 
-test('maxPoolDw: hand case, dense xᵀ·gt reference, addon equals the TypeScript twin for any thread count', () => {
-  // x: [3, 2], argmax / gm: [S=2, H=2], dW: [2, 2] starting at 1 (accumulated into)
-  const x = new Float32Array([1, 2, 3, 4, 5, 6]);
-  const argmax = new Int32Array([2, -1, 0, 2]);
-  const gm = new Float32Array([10, 99, 0.5, -1]);
-  const dW = new Float32Array(4).fill(1);
-  k.maxPoolDw(x, 2, argmax, gm, 2, dW);
-  // column 0: 10·x[2] + 0.5·x[0] = [50.5, 61]; column 1: -1·x[2] = [-5, -6] (the 99 has no row)
-  assert.deepEqual(Array.from(dW), [51.5, -4, 62, -5]);
-
-  const rng = new Rng(21);
-  for (const [U, D, S, H] of [[1, 1, 1, 1], [5, 3, 0, 4], [4, 7, 6, 3], [50, 33, 40, 17], [200, 64, 300, 128]]) {
-    const xs = rand(U * D, rng), g = rand(S * H, rng);
-    const am = new Int32Array(S * H);
-    for (let i = 0; i < am.length; i++) am[i] = rng.int(7) === 0 ? rng.int(U) : -1; // ~14% dense like the HGNN's
-    // reference: the dense form src/nn/max_pool_message.ts uses, dW += xᵀ · gt with gt[argmax, j] += gm
-    const gt = new Float32Array(U * H);
-    for (let i = 0; i < am.length; i++) if (am[i] >= 0) gt[am[i] * H + (i % H)] += g[i];
-    const start = rand(D * H, rng);
-    const ref = start.slice();
-    tsk.sgemmTs(true, false, D, H, U, 1, xs, D, gt, H, 1, ref, H);
-    const w2 = start.slice();
-    tsk.maxPoolDwTs(xs, D, am, g, H, w2);
-    assertClose(w2, ref, 1e-4, `maxPoolDwTs ${U}x${D} S=${S} H=${H} vs dense`);
-    if (!addon) continue;
-    const w1 = start.slice();
-    addon.maxPoolDw(xs, D, am, g, H, w1, 1);
-    assertClose(w1, w2, 1e-4, `maxPoolDw addon ${U}x${D} S=${S} H=${H}`);
-    for (const T of [2, 3, H + 5]) { // same order of additions whatever the split
-      const wt = start.slice();
-      addon.maxPoolDw(xs, D, am, g, H, wt, T);
-      assert.deepEqual(wt, w1, `maxPoolDw threads=${T}`);
-    }
-  }
-  const f = (n: number) => new Float32Array(n);
-  assert.throws(() => k.maxPoolDw(x, 2, new Int32Array([3, -1, 0, 0]), gm, 2, f(4)), /maxPoolDw: argmax\[0\] = 3 out of range \[-1, 3\)/);
-  assert.throws(() => k.maxPoolDw(x, 2, new Int32Array(3), f(3), 2, f(4)), /maxPoolDw: argmax length must be a multiple of H = 2/);
-  assert.throws(() => k.maxPoolDw(x, 2, argmax, gm, 2, f(3)), /maxPoolDw: dW too short: \[2,2\] needs 4 elements, got 3/);
-  assert.throws(() => k.maxPoolDw(x, 2, argmax, f(3), 2, f(4)), /maxPoolDw: gm too short: \[2,2\] needs 4 elements, got 3/);
-});
-
 test('maxPoolGrad: hand case, literal mask-and-scatter reference, addon equals the TypeScript twin to the bit for any thread count', () => {
   // g / argmax: [S=2, H=2]; U = 3; gt starts dirty (overwritten), db starts at 1 (accumulated)
   const g = new Float32Array([10, 99, 0.5, -1]);

@@ -285,38 +285,6 @@ export function spmmT(indptr: Int32Array, indices: Int32Array, values: Float32Ar
 }
 
 /**
- * Row-sparse weight gradient of a max-pool message (x W, then a per-column segment max):
- * dW[:, j] += Σ_s gm[s, j] · x[argmax[s, j], :], where argmax[s, j] = -1 means "no message"
- * (skipped). Costs nnz(argmax >= 0) · D multiply-adds instead of the dense xᵀ · gt GEMM's U · H · D.
- * The addon splits the H columns over `getSparseThreads()` threads; the order of additions is
- * fixed (s ascending per column), so results do not depend on the thread count.
- * x: [U, D], argmax: [S, H] (int32), gm: [S, H] -> dW: [D, H] (accumulated into, not overwritten)
- * @example maxPoolDw(x.data, D, argmax, gm, H, tp.grad(W))
- */
-export function maxPoolDw(x: Float32Array, D: number, argmax: Int32Array, gm: Float32Array, H: number,
-  dW: Float32Array): void {
-  const op = 'maxPoolDw';
-  checkF32(op, 'x', x); checkI32(op, 'argmax', argmax); checkF32(op, 'gm', gm); checkF32(op, 'dW', dW);
-  checkDim(op, 'D', D); checkDim(op, 'H', H);
-  if (H === 0) {
-    if (argmax.length !== 0) throw new RangeError(`${op}: argmax must be empty when H = 0, got length ${argmax.length}`);
-    return;
-  }
-  if (argmax.length % H !== 0) throw new RangeError(`${op}: argmax length must be a multiple of H = ${H} ([S, H]), got ${argmax.length}`);
-  const S = argmax.length / H;
-  checkLen(op, 'gm', gm, S * H, `[${S},${H}]`);
-  checkLen(op, 'dW', dW, D * H, `[${D},${H}]`);
-  if (D === 0 || S === 0) return;
-  const U = Math.floor(x.length / D);
-  for (let i = 0; i < argmax.length; i++) {
-    const r = argmax[i];
-    if (r < -1 || r >= U) throw new RangeError(`${op}: argmax[${i}] = ${r} out of range [-1, ${U}) (x has ${U} rows of ${D})`);
-  }
-  if (native) native.maxPoolDw(x, D, argmax, gm, H, dW, S * H * D < SPARSE_PARALLEL_MIN ? 1 : sparseThreads);
-  else ts.maxPoolDwTs(x, D, argmax, gm, H, dW);
-}
-
-/**
  * Gradient of a max-pool message at its arg-max rows (src/nn/max_pool_message.ts's backward):
  * gt ([U, H], optional) is OVERWRITTEN with gt[argmax[s, j], j] = Σ g[s, j], and db ([H],
  * optional) ACCUMULATES the column sums Σ_s g[s, j], both over the (s, j) with argmax >= 0

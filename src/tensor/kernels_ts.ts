@@ -281,39 +281,6 @@ export function spmmTTs(indptr: Int32Array, indices: Int32Array, values: Float32
 }
 
 /**
- * Row-sparse max-pool weight gradient: dW[:, j] += Σ_s gm[s, j] · x[argmax[s, j], :], skipping
- * argmax = -1 (U = x.length / D). Same order of additions as the addon: per column, source rows u
- * ascending, then s ascending; summed in float64 (the addon: float32), then added into dW once.
- * x: [U, D], argmax / gm: [S, H] -> dW: [D, H] (accumulated into)
- */
-export function maxPoolDwTs(x: Float32Array, D: number, argmax: Int32Array, gm: Float32Array, H: number,
-  dW: Float32Array): void {
-  const U = Math.floor(x.length / D), n = argmax.length;
-  const rowStart = new Int32Array(U + 1); // entries bucketed by source row (counting sort)
-  for (let i = 0; i < n; i++) if (argmax[i] >= 0) rowStart[argmax[i] + 1]++;
-  for (let u = 0; u < U; u++) rowStart[u + 1] += rowStart[u];
-  const next = rowStart.slice(0, U), col = new Int32Array(rowStart[U]), val = new Float32Array(rowStart[U]);
-  for (let i = 0; i < n; i++) {
-    const r = argmax[i];
-    if (r < 0) continue;
-    const p = next[r]++;
-    col[p] = i % H;
-    val[p] = gm[i];
-  }
-  const acc = new Float64Array(H * D); // column j as the row acc[j, :]
-  for (let u = 0; u < U; u++) {
-    const xr = u * D;
-    for (let e = rowStart[u]; e < rowStart[u + 1]; e++) {
-      const v = val[e], t = col[e] * D;
-      for (let d = 0; d < D; d++) acc[t + d] += v * x[xr + d];
-    }
-  }
-  for (let d = 0; d < D; d++) {
-    for (let j = 0; j < H; j++) dW[d * H + j] += acc[j * D + d];
-  }
-}
-
-/**
  * Max-pool message gradient (twin of the addon's maxPoolGrad): gt (if given) is overwritten
  * with gt[argmax[s, j], j] = Σ g[s, j], and db[j] (if given) += Σ_s g[s, j], both over the
  * (s, j) with argmax >= 0, s ascending, in float32. Returns the first flat index whose argmax

@@ -36,10 +36,6 @@ export interface NativeKernels {
   //            const float Y[rows*D], size_t D, float out[cols*D], int threads)   out = Aᵀ·Y (scatter)
   spmmT(indptr: Int32Array, indices: Int32Array, values: Float32Array, cols: number, Y: Float32Array, D: number,
     out: Float32Array, threads: number): void;
-  // void maxPoolDw(const float x[U*D], size_t D, const int32 argmax[S*H], const float gm[S*H], size_t H,
-  //                float dW[D*H], int threads)   dW[:, j] += Σ_s gm[s,j] · x[argmax[s,j], :] (argmax -1 skipped)
-  maxPoolDw(x: Float32Array, D: number, argmax: Int32Array, gm: Float32Array, H: number, dW: Float32Array,
-    threads: number): void;
   // int64 maxPoolGrad(const float g[S*H], const int32 argmax[S*H], size_t H, size_t U, float gt[U*H] | null,
   //                   float db[H] | null, int threads)   gt overwritten, db accumulated; returns the first
   //                   flat index whose argmax is outside [-1, U), or -1 (the one check done in C: it is free there)
